@@ -1,0 +1,91 @@
+# zhenxing - build, test and run.
+#
+#   make            build build/zhenxing
+#   make run        install what is missing, build, create the demo database
+#                   (var/demo.db) and print a summary of it
+#   make test       install what is missing, then build everything under
+#                   AddressSanitizer + UBSan and run every test
+#   make check      run the tests of the current build (no set-up)
+#   make bench      run the benchmarks in bench/ (slow; not part of test)
+#   make deps       only install the missing system packages
+#   make clean      remove build output (var/ is kept)
+#
+# Variables:
+#   SANITIZE=address,undefined   build with those sanitizers, into build-san/
+#   DEBUG=1                      -O0 instead of -O2
+#
+# Every library comes through pkg-config except libcsv, which ships no .pc
+# file and is linked with -lcsv.
+
+CC      ?= cc
+PKGS    := sqlite3 jansson libsodium xlsxwriter libzip expat
+OPT     := $(if $(DEBUG),-O0,-O2)
+CFLAGS  := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror \
+           -Wshadow -Wstrict-prototypes -Wno-unused-parameter \
+           -Isrc/core $(shell pkg-config --cflags $(PKGS))
+LDLIBS  := $(shell pkg-config --libs $(PKGS)) -lcsv -lm -lpthread
+
+ifneq ($(SANITIZE),)
+BUILD   := build-san
+CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+else
+BUILD   := build
+endif
+
+CORE_SRC := $(wildcard src/core/*.c)
+CLI_SRC  := $(wildcard src/cli/*.c)
+TEST_SRC := $(wildcard tests/test_*.c)
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+LIB      := $(BUILD)/libzx.a
+BIN      := $(BUILD)/zhenxing
+DEMO_DB  := var/demo.db
+
+.PHONY: all deps run test check bench clean
+all: $(BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(CORE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -DZX_BIN='"$(abspath $(BIN))"' -o $@ $< $(LIB) \
+	    $(LDFLAGS) $(LDLIBS) -lcriterion
+
+deps:
+	@scripts/deps.sh
+
+# The demo database is rebuilt whenever the binary changes.
+$(DEMO_DB): $(BIN)
+	@mkdir -p var
+	@rm -f $@ $@-wal $@-shm
+	$(BIN) --db $@ init
+	$(BIN) --db $@ demo
+
+run: deps
+	@$(MAKE) --no-print-directory $(DEMO_DB)
+	@$(BIN) --db $(DEMO_DB) summary
+
+test: deps
+	@$(MAKE) --no-print-directory SANITIZE=address,undefined check
+
+check: $(BIN) $(TEST_BIN)
+	@tests/run.sh $(BUILD)
+
+bench: $(BIN)
+	@bench/import/run.sh $(BIN)
+
+clean:
+	rm -rf build build-san
+
+-include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -1,0 +1,81 @@
+/*
+ * cli.h - what the subcommands of the zhenxing binary share: the global
+ * options, the database opener that reports its own errors, exit codes,
+ * and the terminal progress bar.
+ *
+ * Subcommands are thin: parse arguments, call the core library, print.
+ */
+#ifndef ZX_CLI_H
+#define ZX_CLI_H
+
+#include <stddef.h>
+
+#include "db.h"
+#include "table.h"
+
+/* Exit statuses (BSD sysexits, as git and curl users expect). */
+enum {
+    ZX_EXIT_OK = 0,
+    ZX_EXIT_FAIL = 1,     /* the command ran but found a problem */
+    ZX_EXIT_USAGE = 64,
+    ZX_EXIT_DATA = 65,    /* input data invalid: nothing written */
+    ZX_EXIT_NOINPUT = 66,
+    ZX_EXIT_SOFTWARE = 70,
+    ZX_EXIT_IO = 74
+};
+
+typedef struct zx_cli {
+    const char *db_path;  /* --db, $ZHENXING_DB or var/zhenxing.db */
+    const char *prog;     /* "zhenxing" */
+} zx_cli;
+
+typedef struct zx_cmd {
+    const char *name;
+    int (*run)(zx_cli *cli, int argc, char **argv); /* argv[0] = name */
+    const char *summary;  /* one line, Chinese */
+    const char *usage;    /* full help text, Chinese */
+} zx_cmd;
+
+/* Opens cli->db_path (creating it when create is set); prints a Chinese
+ * message to stderr on failure.  Returns an exit status. */
+int zx_cli_open_db(zx_cli *cli, int create, zx_db **out);
+
+/* Maps a library error code to an exit status. */
+int zx_cli_exit_code(int err);
+
+/* Prints diagnostics as "FILE:ROW:COLUMN: message" to stderr. */
+void zx_cli_print_diag(const zx_diag *d);
+
+/* Prints "zhenxing CMD: message" to stderr and returns ZX_EXIT_USAGE. */
+int zx_cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Matches argv[*i] against an option taking a value, written as
+ * "--long V", "--long=V" or "-s V" (short may be NULL).  Returns 1 and
+ * sets *val (advancing *i past the value) on a match, -1 when the value
+ * is missing, 0 when argv[*i] is another argument. */
+int zx_cli_option(int argc, char **argv, int *i, const char *lng,
+                  const char *shrt, const char **val);
+
+/* Writes "schools（学校）、enrolment（在校生）、..." into buf: the sheet
+ * kinds, for usage errors. */
+void zx_cli_kinds_text(char *buf, size_t cap);
+
+/* A progress bar on stderr, drawn only when stderr is a terminal. */
+typedef struct zx_progress zx_progress;
+zx_progress *zx_progress_new(const char *label); /* NULL is a valid bar */
+void zx_progress_update(void *bar, long long done, long long total);
+void zx_progress_end(zx_progress *bar);
+
+/* The subcommands. */
+int zx_cmd_init(zx_cli *cli, int argc, char **argv);
+int zx_cmd_demo(zx_cli *cli, int argc, char **argv);
+int zx_cmd_import(zx_cli *cli, int argc, char **argv);
+int zx_cmd_export(zx_cli *cli, int argc, char **argv);
+int zx_cmd_template(zx_cli *cli, int argc, char **argv);
+int zx_cmd_summary(zx_cli *cli, int argc, char **argv);
+
+extern const char zx_usage_init[], zx_usage_demo[], zx_usage_import[],
+    zx_usage_export[], zx_usage_template[], zx_usage_summary[];
+
+#endif

@@ -1,0 +1,136 @@
+/*
+ * audit.c - hash-chained audit log (see audit.h).
+ *
+ * The hashed text is the fields joined with a separator byte that cannot
+ * occur in UTF-8 text (0xFF), so no two different entries hash alike by
+ * shifting text between fields.
+ */
+#include "audit.h"
+#include "zx.h"
+
+#include <pwd.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static void hash_entry(const unsigned char *prev, int prevlen,
+                       const char *const f[8], unsigned char out[32])
+{
+    crypto_hash_sha256_state st;
+    static const unsigned char sep = 0xFF;
+    int i;
+
+    crypto_hash_sha256_init(&st);
+    if (prevlen > 0)
+        crypto_hash_sha256_update(&st, prev, (unsigned long long)prevlen);
+    for (i = 0; i < 8; i++) {
+        crypto_hash_sha256_update(&st, &sep, 1);
+        if (f[i])
+            crypto_hash_sha256_update(&st, (const unsigned char *)f[i],
+                                      strlen(f[i]));
+    }
+    crypto_hash_sha256_final(&st, out);
+}
+
+int zx_audit_append(zx_db *db, const zx_audit_entry *e)
+{
+    sqlite3_stmt *last, *ins;
+    unsigned char prev[32], hash[32];
+    int prevlen = 0;
+    char at[64];
+    struct timespec ts;
+    struct tm tm;
+    const char *f[8];
+
+    last = zx_db_prepare(db, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1");
+    if (!last)
+        return ZX_EDB;
+    if (sqlite3_step(last) == SQLITE_ROW &&
+        sqlite3_column_bytes(last, 0) == 32) {
+        memcpy(prev, sqlite3_column_blob(last, 0), 32);
+        prevlen = 32;
+    }
+    sqlite3_reset(last);
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    snprintf(at, sizeof(at), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+             tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+    f[0] = at;
+    f[1] = e->actor;
+    f[2] = e->addr ? e->addr : "";
+    f[3] = e->action;
+    f[4] = e->tbl;
+    f[5] = e->key;
+    f[6] = e->old;
+    f[7] = e->new_;
+    hash_entry(prev, prevlen, f, hash);
+
+    ins = zx_db_prepare(db, "INSERT INTO audit(at, actor, addr, action, tbl,"
+                            " key, old, new, hash)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    if (!ins)
+        return ZX_EDB;
+    sqlite3_bind_text(ins, 1, f[0], -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 2, f[1], -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 3, f[2], -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 4, f[3], -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 5, f[4], -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 6, f[5], -1, SQLITE_STATIC);
+    if (f[6])
+        sqlite3_bind_text(ins, 7, f[6], -1, SQLITE_STATIC);
+    if (f[7])
+        sqlite3_bind_text(ins, 8, f[7], -1, SQLITE_STATIC);
+    sqlite3_bind_blob(ins, 9, hash, 32, SQLITE_STATIC);
+    return sqlite3_step(ins) == SQLITE_DONE ? ZX_OK : ZX_EDB;
+}
+
+int zx_audit_verify(zx_db *db, long long *bad_id)
+{
+    sqlite3_stmt *st = NULL;
+    unsigned char prev[32], hash[32];
+    int prevlen = 0, rc = ZX_OK, step;
+    long long expect_id = 1;
+
+    *bad_id = 0;
+    if (sqlite3_prepare_v2(zx_db_sqlite(db),
+                           "SELECT id, at, actor, addr, action, tbl, key, old,"
+                           " new, hash FROM audit ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return ZX_EDB;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *f[8];
+        long long id = sqlite3_column_int64(st, 0);
+        int i;
+
+        for (i = 0; i < 8; i++)
+            f[i] = (const char *)sqlite3_column_text(st, i + 1);
+        hash_entry(prev, prevlen, f, hash);
+        /* a gap in ids is a deleted entry */
+        if (id != expect_id || sqlite3_column_bytes(st, 9) != 32 ||
+            memcmp(hash, sqlite3_column_blob(st, 9), 32) != 0) {
+            *bad_id = id;
+            rc = ZX_EDATA;
+            break;
+        }
+        memcpy(prev, sqlite3_column_blob(st, 9), 32);
+        prevlen = 32;
+        expect_id = id + 1;
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = ZX_EDB;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+const char *zx_audit_cli_actor(void)
+{
+    static char buf[96];
+    struct passwd *pw = getpwuid(getuid());
+
+    snprintf(buf, sizeof(buf), "cli:%s", pw ? pw->pw_name : "unknown");
+    return buf;
+}

@@ -1,0 +1,341 @@
+/*
+ * db.c - database handle and migrations (see db.h).
+ *
+ * Migrations are append-only: a released step is never edited, a change
+ * is a new step.  Each runs in its own transaction with user_version.
+ */
+#include "db.h"
+#include "zx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cached {
+    const char *sql;
+    sqlite3_stmt *st;
+};
+
+struct zx_db {
+    sqlite3 *h;
+    struct cached *cache;
+    int ncache, capcache;
+};
+
+static const char *const migrations[] = {
+    /* 1: the registry (org tree, schools, enrolment, teachers, roles), the
+     * audit log and the import ledger. */
+    "CREATE TABLE meta ("
+    "  key   TEXT PRIMARY KEY,"
+    "  value TEXT NOT NULL"
+    ") STRICT;"
+
+    /* city -> town -> school is the tree (parent_id); education groups
+     * hang off the city and schools point at them from school.group_id,
+     * since a group may span towns. */
+    "CREATE TABLE org_unit ("
+    "  id         INTEGER PRIMARY KEY,"
+    "  code       TEXT NOT NULL UNIQUE,"
+    "  name       TEXT NOT NULL,"
+    "  name_key   TEXT NOT NULL,"
+    "  kind       TEXT NOT NULL CHECK (kind IN ('city','town','group','school')),"
+    "  parent_id  INTEGER REFERENCES org_unit(id),"
+    "  group_type TEXT CHECK (group_type IN ('集团','联盟','共同体')),"
+    "  CHECK ((kind = 'city') = (parent_id IS NULL))"
+    ") STRICT;"
+    "CREATE INDEX org_unit_parent ON org_unit(parent_id);"
+    "CREATE UNIQUE INDEX org_unit_named ON org_unit(kind, name_key)"
+    "  WHERE kind IN ('town','group');"
+
+    "CREATE TABLE school ("
+    "  unit_id     INTEGER PRIMARY KEY REFERENCES org_unit(id),"
+    "  type_code   INTEGER NOT NULL,"
+    "  urban_rural INTEGER NOT NULL,"
+    "  town_seat   INTEGER NOT NULL CHECK (town_seat IN (0,1)),"
+    "  owner       INTEGER NOT NULL CHECK (owner IN (21,22)),"
+    "  group_id    INTEGER REFERENCES org_unit(id),"
+    "  group_hq    INTEGER NOT NULL DEFAULT 0 CHECK (group_hq IN (0,1)),"
+    "  lon         REAL,"
+    "  lat         REAL,"
+    "  CHECK (group_hq = 0 OR group_id IS NOT NULL)"
+    ") STRICT;"
+    "CREATE INDEX school_group ON school(group_id);"
+
+    "CREATE TABLE enrolment ("
+    "  school_id INTEGER NOT NULL REFERENCES school(unit_id),"
+    "  year      INTEGER NOT NULL,"
+    "  students  INTEGER NOT NULL CHECK (students >= 0),"
+    "  classes   INTEGER NOT NULL CHECK (classes >= 0),"
+    "  boarders  INTEGER NOT NULL DEFAULT 0 CHECK (boarders >= 0),"
+    "  special   INTEGER NOT NULL DEFAULT 0 CHECK (special >= 0),"
+    "  PRIMARY KEY (school_id, year)"
+    ") STRICT, WITHOUT ROWID;"
+
+    "CREATE TABLE teacher ("
+    "  id         INTEGER PRIMARY KEY,"
+    "  teacher_no TEXT NOT NULL UNIQUE,"
+    "  name       TEXT NOT NULL,"
+    "  gender     TEXT NOT NULL CHECK (gender IN ('男','女')),"
+    "  birth      TEXT NOT NULL,"
+    "  school_id  INTEGER NOT NULL REFERENCES school(unit_id),"
+    "  stage      TEXT NOT NULL,"
+    "  subject    INTEGER NOT NULL,"
+    "  title      TEXT NOT NULL,"
+    "  employment TEXT NOT NULL,"
+    "  post       TEXT NOT NULL,"
+    "  since_year INTEGER NOT NULL,"
+    "  political  TEXT"
+    ") STRICT;"
+    "CREATE INDEX teacher_school ON teacher(school_id);"
+
+    /* Honours and roles are dated: a teacher becomes a 学科带头人 in one
+     * year and may stop being one in another. */
+    "CREATE TABLE teacher_role ("
+    "  id         INTEGER PRIMARY KEY,"
+    "  teacher_id INTEGER NOT NULL REFERENCES teacher(id),"
+    "  title      TEXT NOT NULL,"
+    "  level      TEXT NOT NULL DEFAULT '',"
+    "  start_year INTEGER NOT NULL,"
+    "  end_year   INTEGER CHECK (end_year IS NULL OR end_year >= start_year),"
+    "  UNIQUE (teacher_id, title, level, start_year)"
+    ") STRICT;"
+
+    /* Append-only and hash-chained: hash = SHA-256(prev hash || entry). */
+    "CREATE TABLE audit ("
+    "  id        INTEGER PRIMARY KEY,"
+    "  at        TEXT NOT NULL,"
+    "  actor     TEXT NOT NULL,"
+    "  addr      TEXT NOT NULL DEFAULT '',"
+    "  action    TEXT NOT NULL,"
+    "  tbl       TEXT NOT NULL,"
+    "  key       TEXT NOT NULL,"
+    "  old       TEXT,"
+    "  new       TEXT,"
+    "  hash      BLOB NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX audit_tbl ON audit(tbl, key);"
+
+    "CREATE TABLE import_batch ("
+    "  id        INTEGER PRIMARY KEY,"
+    "  at        TEXT NOT NULL,"
+    "  actor     TEXT NOT NULL,"
+    "  kind      TEXT NOT NULL,"
+    "  file      TEXT NOT NULL,"
+    "  sha256    TEXT NOT NULL,"
+    "  rows      INTEGER NOT NULL,"
+    "  inserted  INTEGER NOT NULL,"
+    "  updated   INTEGER NOT NULL,"
+    "  unchanged INTEGER NOT NULL"
+    ") STRICT;",
+};
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int zx_db_schema_version(void)
+{
+    return NMIGRATIONS;
+}
+
+sqlite3 *zx_db_sqlite(zx_db *db)
+{
+    return db->h;
+}
+
+const char *zx_db_errmsg(zx_db *db)
+{
+    return db && db->h ? sqlite3_errmsg(db->h) : "no database";
+}
+
+int zx_db_exec(zx_db *db, const char *sql)
+{
+    return sqlite3_exec(db->h, sql, NULL, NULL, NULL) == SQLITE_OK ? ZX_OK
+                                                                    : ZX_EDB;
+}
+
+int zx_db_begin(zx_db *db)
+{
+    return zx_db_exec(db, "BEGIN IMMEDIATE");
+}
+
+int zx_db_commit(zx_db *db)
+{
+    return zx_db_exec(db, "COMMIT");
+}
+
+int zx_db_rollback(zx_db *db)
+{
+    if (sqlite3_get_autocommit(db->h))
+        return ZX_OK;
+    return zx_db_exec(db, "ROLLBACK");
+}
+
+long long zx_db_int(zx_db *db, const char *sql, const char *param,
+                    long long def)
+{
+    sqlite3_stmt *st = NULL;
+    long long v = def;
+
+    if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+        return def;
+    if (param)
+        sqlite3_bind_text(st, 1, param, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW &&
+        sqlite3_column_type(st, 0) != SQLITE_NULL)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+char *zx_db_meta_get(zx_db *db, const char *key)
+{
+    sqlite3_stmt *st = NULL;
+    char *v = NULL;
+
+    if (sqlite3_prepare_v2(db->h, "SELECT value FROM meta WHERE key = ?1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return v;
+}
+
+int zx_db_meta_set(zx_db *db, const char *key, const char *value)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(db->h,
+                           "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+                           "ON CONFLICT(key) DO UPDATE SET value = ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return ZX_EDB;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st) == SQLITE_DONE ? ZX_OK : ZX_EDB;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int migrate(zx_db *db, char *errbuf, size_t errlen)
+{
+    int version = (int)zx_db_int(db, "PRAGMA user_version", NULL, 0);
+    char sql[64];
+
+    if (version > NMIGRATIONS) {
+        if (errbuf)
+            snprintf(errbuf, errlen,
+                     "数据库版本 %d 高于本程序支持的 %d，请升级 zhenxing",
+                     version, NMIGRATIONS);
+        return ZX_EDB;
+    }
+    while (version < NMIGRATIONS) {
+        if (zx_db_begin(db) != ZX_OK)
+            goto fail;
+        if (zx_db_exec(db, migrations[version]) != ZX_OK)
+            goto fail;
+        snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version + 1);
+        if (zx_db_exec(db, sql) != ZX_OK || zx_db_commit(db) != ZX_OK)
+            goto fail;
+        version++;
+    }
+    return ZX_OK;
+
+fail:
+    if (errbuf)
+        snprintf(errbuf, errlen, "数据库升级到第 %d 版失败：%s", version + 1,
+                 sqlite3_errmsg(db->h));
+    zx_db_rollback(db);
+    return ZX_EDB;
+}
+
+int zx_db_open(const char *path, int flags, zx_db **out, char *errbuf,
+               size_t errlen)
+{
+    zx_db *db;
+    int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    int rc;
+
+    *out = NULL;
+    db = calloc(1, sizeof(*db));
+    if (!db)
+        return ZX_ENOMEM;
+    if (flags & ZX_DB_CREATE)
+        oflags |= SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path, &db->h, oflags, NULL) != SQLITE_OK) {
+        if (errbuf)
+            snprintf(errbuf, errlen, "无法打开数据库 %s：%s%s", path,
+                     sqlite3_errmsg(db->h),
+                     flags & ZX_DB_CREATE ? ""
+                                          : "（请先运行 zhenxing init）");
+        rc = ZX_EDB;
+        goto fail;
+    }
+    sqlite3_extended_result_codes(db->h, 1);
+    sqlite3_busy_timeout(db->h, 10000);
+    /* WAL lets readers run beside the one writer; NORMAL sync is safe in
+     * WAL mode (a crash loses at most the last commits, never integrity). */
+    if (zx_db_exec(db, "PRAGMA journal_mode = WAL") ||
+        zx_db_exec(db, "PRAGMA synchronous = NORMAL") ||
+        zx_db_exec(db, "PRAGMA foreign_keys = ON") ||
+        zx_db_exec(db, "PRAGMA cache_size = -262144") ||
+        zx_db_exec(db, "PRAGMA temp_store = MEMORY")) {
+        if (errbuf)
+            snprintf(errbuf, errlen, "无法打开数据库 %s：%s", path,
+                     sqlite3_errmsg(db->h));
+        rc = ZX_EDB;
+        goto fail;
+    }
+    rc = migrate(db, errbuf, errlen);
+    if (rc)
+        goto fail;
+    *out = db;
+    return ZX_OK;
+
+fail:
+    zx_db_close(db);
+    return rc;
+}
+
+sqlite3_stmt *zx_db_prepare(zx_db *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    int i;
+
+    for (i = 0; i < db->ncache; i++)
+        if (db->cache[i].sql == sql || strcmp(db->cache[i].sql, sql) == 0) {
+            st = db->cache[i].st;
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            return st;
+        }
+    if (db->ncache == db->capcache) {
+        int cap = db->capcache ? db->capcache * 2 : 32;
+        struct cached *c = realloc(db->cache, (size_t)cap * sizeof(*c));
+        if (!c)
+            return NULL;
+        db->cache = c;
+        db->capcache = cap;
+    }
+    if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+                           NULL) != SQLITE_OK)
+        return NULL;
+    db->cache[db->ncache].sql = sql;
+    db->cache[db->ncache].st = st;
+    db->ncache++;
+    return st;
+}
+
+void zx_db_close(zx_db *db)
+{
+    int i;
+
+    if (!db)
+        return;
+    for (i = 0; i < db->ncache; i++)
+        sqlite3_finalize(db->cache[i].st);
+    free(db->cache);
+    sqlite3_close_v2(db->h);
+    free(db);
+}

@@ -1,0 +1,20 @@
+/*
+ * zx.c - shared definitions: the text of each error code.
+ */
+#include "zx.h"
+
+const char *zx_strerror(int err)
+{
+    switch (err) {
+    case ZX_OK:        return "成功";
+    case ZX_EINVAL:    return "参数错误";
+    case ZX_EIO:       return "文件读写失败";
+    case ZX_EDB:       return "数据库错误";
+    case ZX_ENOMEM:    return "内存不足";
+    case ZX_EDATA:     return "数据校验未通过";
+    case ZX_ENOTFOUND: return "未找到";
+    case ZX_EEXIST:    return "已存在";
+    case ZX_EFORMAT:   return "文件格式无法识别";
+    }
+    return "未知错误";
+}
