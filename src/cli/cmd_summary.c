@@ -230,9 +230,12 @@ static int print_teachers(zx_db *db)
                               " GROUP BY employment", rows, &n)))
         return rc;
     order_groups(zx_codes_get("employment"), rows, n);
-    for (i = 0; i < n; i++)
-        printf("%s%s %s", i ? " · " : "    ", rows[i].value,
+    for (i = 0; i < n; i++) {
+        const char *name = zx_codes_name_of(zx_codes_get("employment"),
+                                            atoi(rows[i].value));
+        printf("%s%s %s", i ? " · " : "    ", name ? name : rows[i].value,
                grouped(rows[i].n, a));
+    }
     if (n)
         putchar('\n');
     return ZX_OK;

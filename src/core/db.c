@@ -71,20 +71,22 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (school_id, year)"
     ") STRICT, WITHOUT ROWID;"
 
+    /* coded columns hold the codes of codes.c (gender 1/2, stage,
+     * subject, title, employment, post, political) */
     "CREATE TABLE teacher ("
     "  id         INTEGER PRIMARY KEY,"
     "  teacher_no TEXT NOT NULL UNIQUE,"
     "  name       TEXT NOT NULL,"
-    "  gender     TEXT NOT NULL CHECK (gender IN ('男','女')),"
+    "  gender     INTEGER NOT NULL CHECK (gender IN (1, 2)),"
     "  birth      TEXT NOT NULL,"
     "  school_id  INTEGER NOT NULL REFERENCES school(unit_id),"
-    "  stage      TEXT NOT NULL,"
+    "  stage      INTEGER NOT NULL,"
     "  subject    INTEGER NOT NULL,"
-    "  title      TEXT NOT NULL,"
-    "  employment TEXT NOT NULL,"
-    "  post       TEXT NOT NULL,"
+    "  title      INTEGER NOT NULL,"
+    "  employment INTEGER NOT NULL,"
+    "  post       INTEGER NOT NULL,"
     "  since_year INTEGER NOT NULL,"
-    "  political  TEXT"
+    "  political  INTEGER"
     ") STRICT;"
     "CREATE INDEX teacher_school ON teacher(school_id);"
 

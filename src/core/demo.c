@@ -332,9 +332,8 @@ static const struct tpl tpl[] = {
 
 enum { ST_PRE, ST_PRI, ST_JUN, ST_SEN, ST_VOC, ST_SPE, NSTAGES };
 
-static const char *const stage_names[NSTAGES] = {
-    "学前", "小学", "初中", "高中", "中职", "特教"
-};
+/* codes of codes.c's "stage" list, by ST_ */
+static const int stage_codes[NSTAGES] = { 1, 2, 3, 4, 5, 6 };
 
 /* Share of women by stage (rural primary and junior a little lower). */
 static const double female_share[NSTAGES] = {
@@ -455,24 +454,24 @@ static void make_name(rng *r, int female, int byear, char *out)
 }
 
 enum { EMP_REG, EMP_REC, EMP_SUB, EMP_SILVER, EMP_OTHER };
-static const char *const emp_names[] = { "在编", "备案制", "代课", "银龄",
-                                         "其他" };
+static const int emp_codes[] = { 1, 2, 3, 4, 9 }; /* "employment" */
 
 enum { POST_HEAD, POST_VICE, POST_MID, POST_TEACHER };
-static const char *const post_names[] = { "校长", "副校长", "中层干部",
-                                          "专任教师" };
+static const int post_codes[] = { 2, 3, 4, 1 }; /* "post" */
 
 enum { T_NONE, T_3, T_2, T_1, T_SENIOR, T_FULL };
-static const char *const title_names[] = {
-    "未定职级", "三级教师", "二级教师", "一级教师", "高级教师", "正高级教师"
-};
+static const int title_codes[] = { 9, 5, 4, 3, 2, 1 }; /* "title" */
+
+/* codes of codes.c's "political" list (GB/T 4762) */
+enum { POL_CPC = 1, POL_PROBATION = 2, POL_CYL = 3, POL_MINJIN = 7,
+       POL_MASSES = 13 };
 
 struct staff {
     char no[12];
     char name[16];
     char birth[16];
     int female, byear, age, stage, subject, title, emp, post, since;
-    const char *political;
+    int political;
     int leader_start;         /* 学科带头人 held since, 0 = not one */
     const char *leader_level;
 };
@@ -545,21 +544,23 @@ static int pick_title(rng *r, int age, int stage, int emp)
     return u < hi ? T_SENIOR : T_1;
 }
 
-static const char *pick_political(rng *r, int age, int post, int emp)
+/* Teachers in democratic parties mostly belong to 民进 (the China
+ * Association for Promoting Democracy, the educators' party). */
+static int pick_political(rng *r, int age, int post, int emp)
 {
     double u = rng_unit(r);
 
     if (post == POST_HEAD || post == POST_VICE)
-        return u < 0.9 ? "中共党员" : u < 0.94 ? "民主党派" : "群众";
+        return u < 0.9 ? POL_CPC : u < 0.94 ? POL_MINJIN : POL_MASSES;
     if (emp == EMP_SUB)
-        return u < 0.08 ? "中共党员" : u < 0.15 && age < 28 ? "共青团员"
-                                                             : "群众";
+        return u < 0.08 ? POL_CPC : u < 0.15 && age < 28 ? POL_CYL
+                                                         : POL_MASSES;
     if (age < 28)
-        return u < 0.45 ? "共青团员" : u < 0.5 ? "中共预备党员"
-             : u < 0.6 ? "中共党员" : "群众";
+        return u < 0.45 ? POL_CYL : u < 0.5 ? POL_PROBATION
+             : u < 0.6 ? POL_CPC : POL_MASSES;
     if (u < (post == POST_MID ? 0.6 : 0.36))
-        return "中共党员";
-    return u >= 0.99 ? "中共预备党员" : u >= 0.965 ? "民主党派" : "群众";
+        return POL_CPC;
+    return u >= 0.99 ? POL_PROBATION : u >= 0.965 ? POL_MINJIN : POL_MASSES;
 }
 
 /* Fills one teacher of school s; post is decided by the caller. */
@@ -1030,14 +1031,14 @@ static int gen_school(struct gen *g, int seq, const struct tpl *t)
                                            : POST_TEACHER);
         tr.teacher_no = t2->no;
         tr.name = t2->name;
-        tr.gender = t2->female ? "女" : "男";
+        tr.gender = t2->female ? 2 : 1;
         tr.birth = t2->birth;
         tr.school_code = s.code;
-        tr.stage = stage_names[t2->stage];
+        tr.stage = stage_codes[t2->stage];
         tr.subject = t2->subject;
-        tr.title = title_names[t2->title];
-        tr.employment = emp_names[t2->emp];
-        tr.post = post_names[t2->post];
+        tr.title = title_codes[t2->title];
+        tr.employment = emp_codes[t2->emp];
+        tr.post = post_codes[t2->post];
         tr.since_year = t2->since;
         tr.political = t2->political;
         if ((rc = zx_registry_put_teacher(g->reg, &tr, &put)))

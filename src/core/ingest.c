@@ -547,16 +547,16 @@ static int put_row(struct ingest *in, const zx_row *row, int write)
             return bad ? -1 : 0;
         r.teacher_no = V(F_TEACHER_NO)->s;
         r.name = V(F_NAME)->s;
-        r.gender = V(F_GENDER)->code->name;
+        r.gender = (int)V(F_GENDER)->i;
         r.birth = V(F_BIRTH)->month;
         r.school_code = V(F_SCHOOL_CODE)->s;
-        r.stage = V(F_STAGE)->code->name;
+        r.stage = (int)V(F_STAGE)->i;
         r.subject = (int)V(F_SUBJECT)->i;
-        r.title = V(F_TITLE)->code->name;
-        r.employment = V(F_EMPLOYMENT)->code->name;
-        r.post = V(F_POST)->code->name;
+        r.title = (int)V(F_TITLE)->i;
+        r.employment = (int)V(F_EMPLOYMENT)->i;
+        r.post = (int)V(F_POST)->i;
         r.since_year = (int)V(F_SINCE_YEAR)->i;
-        r.political = V(F_POLITICAL)->set ? V(F_POLITICAL)->code->name : NULL;
+        r.political = (int)V(F_POLITICAL)->i; /* 0 when blank */
         rc = zx_registry_put_teacher(in->reg, &r, &put);
     } else {
         zx_role_rec r;

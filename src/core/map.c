@@ -1,6 +1,6 @@
 /*
- * map.c - string hash map (see map.h).  FNV-1a hashing; the table doubles
- * at 50% load.
+ * map.c - string hash map (see map.h).  FNV-1a hashing with a final mix;
+ * the table doubles at 50% load.
  */
 #include "map.h"
 
@@ -34,6 +34,14 @@ static uint64_t hash_str(const char *s)
         h ^= (unsigned char)*s++;
         h *= 1099511628211ULL;
     }
+    /* FNV's low bits depend only on the keys' low bits, and the table is
+     * indexed by them: keys such as "T000000123" would cluster.  The
+     * murmur3 finaliser spreads every bit over the word. */
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
     return h;
 }
 

@@ -513,17 +513,17 @@ static void bind_teacher(sqlite3_stmt *st, const zx_teacher_rec *r,
                          long long sid)
 {
     sqlite3_bind_text(st, 2, r->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, r->gender, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, r->gender);
     sqlite3_bind_text(st, 4, r->birth, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, sid);
-    sqlite3_bind_text(st, 6, r->stage, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 6, r->stage);
     sqlite3_bind_int(st, 7, r->subject);
-    sqlite3_bind_text(st, 8, r->title, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 9, r->employment, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 10, r->post, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 8, r->title);
+    sqlite3_bind_int(st, 9, r->employment);
+    sqlite3_bind_int(st, 10, r->post);
     sqlite3_bind_int(st, 11, r->since_year);
-    if (r->political && *r->political)
-        sqlite3_bind_text(st, 12, r->political, -1, SQLITE_STATIC);
+    if (r->political)
+        sqlite3_bind_int(st, 12, r->political);
 }
 
 int zx_registry_put_teacher(zx_registry *reg, const zx_teacher_rec *r,
@@ -532,7 +532,6 @@ int zx_registry_put_teacher(zx_registry *reg, const zx_teacher_rec *r,
     long long sid, id;
     sqlite3_stmt *st;
     json_t *old = NULL, *new_ = NULL;
-    const char *pol = r->political && *r->political ? r->political : NULL;
     int rc;
 
     *put = ZX_PUT_UNCHANGED;
@@ -576,19 +575,21 @@ int zx_registry_put_teacher(zx_registry *reg, const zx_teacher_rec *r,
         goto done;
     }
     diff_str(old, new_, "name", col_text(st, 0), r->name);
-    diff_str(old, new_, "gender", col_text(st, 1), r->gender);
+    diff_int(old, new_, "gender", sqlite3_column_int(st, 1), r->gender);
     diff_str(old, new_, "birth", col_text(st, 2), r->birth);
     /* a move to another school is recorded by school code */
     if (sqlite3_column_int64(st, 3) != sid)
         diff_str(old, new_, "school_code", col_text(st, 11), r->school_code);
-    diff_str(old, new_, "stage", col_text(st, 4), r->stage);
+    diff_int(old, new_, "stage", sqlite3_column_int(st, 4), r->stage);
     diff_int(old, new_, "subject", sqlite3_column_int(st, 5), r->subject);
-    diff_str(old, new_, "title", col_text(st, 6), r->title);
-    diff_str(old, new_, "employment", col_text(st, 7), r->employment);
-    diff_str(old, new_, "post", col_text(st, 8), r->post);
+    diff_int(old, new_, "title", sqlite3_column_int(st, 6), r->title);
+    diff_int(old, new_, "employment", sqlite3_column_int(st, 7),
+             r->employment);
+    diff_int(old, new_, "post", sqlite3_column_int(st, 8), r->post);
     diff_int(old, new_, "since_year", sqlite3_column_int(st, 9),
              r->since_year);
-    diff_str(old, new_, "political", col_text(st, 10), pol);
+    diff_int(old, new_, "political", sqlite3_column_int(st, 10),
+             r->political);
     rc = ZX_OK;
     if (json_object_size(new_) == 0)
         goto done;

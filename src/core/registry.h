@@ -41,15 +41,15 @@ typedef struct zx_enrol_rec {
     int year, students, classes, boarders, special;
 } zx_enrol_rec;
 
+/* Coded fields hold the codes of codes.h's lists of the same name. */
 typedef struct zx_teacher_rec {
-    const char *teacher_no, *name, *gender;
+    const char *teacher_no, *name;
+    int gender;
     const char *birth;    /* "YYYY-MM" */
     const char *school_code;
-    const char *stage;
-    int subject;          /* subject code */
-    const char *title, *employment, *post;
+    int stage, subject, title, employment, post;
     int since_year;
-    const char *political; /* or NULL */
+    int political;        /* 0 when not given */
 } zx_teacher_rec;
 
 typedef struct zx_role_rec {
