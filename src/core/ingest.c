@@ -10,6 +10,7 @@
 #include "audit.h"
 #include "codes.h"
 #include "map.h"
+#include "regqueue.h"
 #include "registry.h"
 #include "sheetdef.h"
 #include "text.h"
@@ -117,6 +118,7 @@ struct ingest {
     const char *name;
     zx_diag *diag;
     zx_registry *reg;
+    zx_regqueue *q;          /* writes validated rows on a second thread */
     int header_done;
     int pos[MAXCOLS + 1];    /* sheetdef column -> file column, or -1 */
     const zx_codelist *list[MAXCOLS];
@@ -125,7 +127,7 @@ struct ingest {
     struct val v[MAXCOLS + 1];
     zx_map *seen;            /* key -> first row, for duplicates in file */
     zx_map *hq;              /* group name key -> row setting it HQ */
-    long rows, inserted, updated, unchanged;
+    long rows, inserted, updated, unchanged; /* counts once joined */
     long bad;                /* rows with a problem */
     int now_year, now_month;
     int fx[NFIELDS];         /* field -> sheetdef column (a spare slot
@@ -456,7 +458,7 @@ static int put_row(struct ingest *in, const zx_row *row, int write)
 {
     const char *kind = in->def->kind;
     char key[160];
-    int put = ZX_PUT_UNCHANGED, rc = ZX_OK, bad = 0;
+    int rc = ZX_OK, bad = 0;
 
     if (strcmp(kind, "schools") == 0) {
         zx_school_rec r;
@@ -504,7 +506,7 @@ static int put_row(struct ingest *in, const zx_row *row, int write)
         r.has_lonlat = V(F_LON)->set && V(F_LAT)->set;
         r.lon = V(F_LON)->d;
         r.lat = V(F_LAT)->d;
-        rc = zx_registry_put_school(in->reg, &r, &put);
+        rc = zx_regqueue_put(in->q, &r, row->line);
     } else if (strcmp(kind, "enrolment") == 0) {
         zx_enrol_rec r;
         snprintf(key, sizeof(key), "%s/%lld", V(F_SCHOOL_CODE)->s,
@@ -532,7 +534,7 @@ static int put_row(struct ingest *in, const zx_row *row, int write)
         r.classes = (int)V(F_CLASSES)->i;
         r.boarders = (int)V(F_BOARDERS)->i;
         r.special = (int)V(F_SPECIAL)->i;
-        rc = zx_registry_put_enrolment(in->reg, &r, &put);
+        rc = zx_regqueue_put(in->q, &r, row->line);
     } else if (strcmp(kind, "teachers") == 0) {
         zx_teacher_rec r;
         bad |= check_dup(in, row, V(F_TEACHER_NO)->s,
@@ -557,7 +559,7 @@ static int put_row(struct ingest *in, const zx_row *row, int write)
         r.post = (int)V(F_POST)->i;
         r.since_year = (int)V(F_SINCE_YEAR)->i;
         r.political = (int)V(F_POLITICAL)->i; /* 0 when blank */
-        rc = zx_registry_put_teacher(in->reg, &r, &put);
+        rc = zx_regqueue_put(in->q, &r, row->line);
     } else {
         zx_role_rec r;
         const char *title = V(F_ROLE)->code->name;
@@ -588,26 +590,11 @@ static int put_row(struct ingest *in, const zx_row *row, int write)
         r.level = level;
         r.start_year = (int)V(F_START_YEAR)->i;
         r.end_year = V(F_END_YEAR)->set ? (int)V(F_END_YEAR)->i : 0;
-        rc = zx_registry_put_role(in->reg, &r, &put);
+        rc = zx_regqueue_put(in->q, &r, row->line);
     }
 
-    if (rc == ZX_EDB) {
-        zx_diag_add(in->diag, in->name, row->line, -1, "数据库写入失败：%s",
-                    zx_db_errmsg(in->db));
-        return STOP_DB;
-    }
-    if (rc) {
-        zx_diag_add(in->diag, in->name, row->line, -1, "写入失败：%s",
-                    zx_strerror(rc));
-        return STOP_DB;
-    }
-    if (put == ZX_PUT_INSERTED)
-        in->inserted++;
-    else if (put == ZX_PUT_UPDATED)
-        in->updated++;
-    else
-        in->unchanged++;
-    return 0;
+    /* the writer's own failure is reported once, when it is joined */
+    return rc ? STOP_DB : 0;
 }
 
 static int on_row(void *ctx, const zx_row *row)
@@ -632,6 +619,36 @@ static int on_row(void *ctx, const zx_row *row)
     if (bad)
         in->bad++;
     return 0;
+}
+
+static enum zx_rec_kind rec_kind(const char *kind)
+{
+    return strcmp(kind, "schools") == 0     ? ZX_REC_SCHOOL
+           : strcmp(kind, "enrolment") == 0 ? ZX_REC_ENROL
+           : strcmp(kind, "teachers") == 0  ? ZX_REC_TEACHER
+                                            : ZX_REC_ROLE;
+}
+
+/* Waits for the writer to apply every queued row and takes its counts;
+ * reports a failed write at its row.  Safe to call twice. */
+static int join_writer(struct ingest *in)
+{
+    zx_regqueue_result r;
+
+    if (!in->q)
+        return ZX_OK;
+    zx_regqueue_finish(in->q, &r);
+    in->q = NULL;
+    in->inserted = r.inserted;
+    in->updated = r.updated;
+    in->unchanged = r.unchanged;
+    if (r.rc == ZX_EDB)
+        zx_diag_add(in->diag, in->name, r.fail_tag, -1,
+                    "数据库写入失败：%s", zx_db_errmsg(in->db));
+    else if (r.rc)
+        zx_diag_add(in->diag, in->name, r.fail_tag, -1, "写入失败：%s",
+                    zx_strerror(r.rc));
+    return r.rc;
 }
 
 static void on_hq_conflict(void *ctx, const char *group, const char *schools)
@@ -816,8 +833,14 @@ int zx_ingest_file(zx_db *db, const char *kind, const char *path,
     } else if (rc) {
         goto fail;
     }
+    if ((rc = zx_regqueue_start(in.reg, rec_kind(kind), &in.q)))
+        goto fail;
 
     rc = zx_table_read(path, in.name, on_row, &in, progress, pctx, diag);
+    if (join_writer(&in) != ZX_OK && (rc == ZX_OK || rc == STOP_DB)) {
+        rc = ZX_EDB;
+        goto fail;
+    }
     if (rc == STOP_HEADER) {
         rc = ZX_EDATA;
         goto fail;
@@ -856,6 +879,7 @@ int zx_ingest_file(zx_db *db, const char *kind, const char *path,
     rc = ZX_OK;
 
 fail:
+    join_writer(&in);
     if (began)
         zx_db_rollback(db);
     zx_registry_close(in.reg);
