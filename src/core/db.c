@@ -7,6 +7,7 @@
 #include "db.h"
 #include "zx.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,14 +253,24 @@ fail:
     return ZX_EDB;
 }
 
+/* Memory statistics cost SQLite a global mutex per allocation; we never
+ * read them.  Must run before SQLite initialises. */
+static void configure_sqlite(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int zx_db_open(const char *path, int flags, zx_db **out, char *errbuf,
                size_t errlen)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+
     zx_db *db;
     int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     int rc;
 
     *out = NULL;
+    pthread_once(&once, configure_sqlite);
     db = calloc(1, sizeof(*db));
     if (!db)
         return ZX_ENOMEM;
