@@ -120,19 +120,6 @@ static const char *csv_header(const char *kind)
     return buf;
 }
 
-static int entries(const char *d)
-{
-    DIR *dp = opendir(d);
-    struct dirent *e;
-    int n = 0;
-
-    cr_assert_not_null(dp);
-    while ((e = readdir(dp)))
-        if (e->d_name[0] != '.')
-            n++;
-    closedir(dp);
-    return n;
-}
 
 /* ---- the registry -------------------------------------------------- */
 
@@ -259,7 +246,7 @@ Test(export, csv_bytes)
         free(got);
     }
     /* the database's own tu_db files plus the four exports: no leftovers */
-    cr_assert_eq(entries(dir), 3 + NKINDS);
+    cr_assert_eq(tu_entries(dir), 3 + NKINDS);
 }
 
 Test(export, json_values)

@@ -571,3 +571,43 @@ Test(ingest, killed_midway_leaves_database_as_before)
     cr_assert_str_eq((const char *)sqlite3_column_text(st, 0), "ok");
     sqlite3_finalize(st);
 }
+
+/* The command line: exit 65 and FILE:ROW:COLUMN lines on bad input, the
+ * created towns listed on success. */
+Test(ingest, cli_exit_codes_and_messages)
+{
+    char cmd[2048], out[4096];
+    const char *db_path = tu_path(dir, "cli.db");
+    const char *bad = tu_path(dir, "坏.csv"), *good = tu_path(dir, "好.csv");
+    FILE *f;
+    size_t n;
+
+    tu_write_str(bad, "学校标识码,学校名称,区镇,办学类型,城乡类型,"
+                      "建制镇所在地,办学性质\n"
+                      "3206840001,甲小学,海门街道,大学,111,是,公办\n");
+    tu_write_str(good, schools_csv);
+    snprintf(cmd, sizeof(cmd), "cd %s && %s --db %s init >/dev/null", dir,
+             ZX_BIN, db_path);
+    cr_assert_eq(tu_sh(cmd), 0);
+    snprintf(cmd, sizeof(cmd), "cd %s && %s --db %s import schools 坏.csv "
+             ">%s/out 2>&1", dir, ZX_BIN, db_path, dir);
+    cr_assert_eq(tu_sh(cmd), 65);
+    f = fopen(tu_path(dir, "out"), "r");
+    n = fread(out, 1, sizeof(out) - 1, f);
+    fclose(f);
+    out[n] = '\0';
+    cr_assert(strstr(out, "坏.csv:2:D: “办学类型”的值“大学”无效"), "%s", out);
+    cr_assert(strstr(out, "数据库未做任何修改"), "%s", out);
+
+    snprintf(cmd, sizeof(cmd), "cd %s && %s --db %s import schools 好.csv "
+             ">%s/out 2>&1", dir, ZX_BIN, db_path, dir);
+    cr_assert_eq(tu_sh(cmd), 0);
+    f = fopen(tu_path(dir, "out"), "r");
+    n = fread(out, 1, sizeof(out) - 1, f);
+    fclose(f);
+    out[n] = '\0';
+    cr_assert(strstr(out, "新增 3"), "%s", out);
+    cr_assert(strstr(out, "区镇 包场镇"), "%s", out);
+    snprintf(cmd, sizeof(cmd), "%s --db %s import schools", ZX_BIN, db_path);
+    cr_assert_eq(tu_sh(cmd), 64);
+}

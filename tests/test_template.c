@@ -91,19 +91,6 @@ static int count_of(const char *hay, const char *needle)
     return n;
 }
 
-static int entries(const char *d)
-{
-    DIR *dp = opendir(d);
-    struct dirent *e;
-    int n = 0;
-
-    cr_assert_not_null(dp);
-    while ((e = readdir(dp)))
-        if (e->d_name[0] != '.')
-            n++;
-    closedir(dp);
-    return n;
-}
 
 static const char *dir;
 
@@ -133,7 +120,7 @@ Test(template, header_row_is_the_sheet_definition)
         /* the first sheet is named after the sheet, then notes and codes */
         cr_assert(member_has(p, "xl/workbook.xml", defs[k].title));
     }
-    cr_assert_eq(entries(dir), n, "no staging files left behind");
+    cr_assert_eq(tu_entries(dir), n, "no staging files left behind");
 }
 
 Test(template, validations_follow_the_column_types)
@@ -260,7 +247,7 @@ Test(template, errors)
     errno = 0;
     cr_assert_eq(zx_template_write("teachers", bad), ZX_EIO);
     cr_assert_eq(errno, ENOENT);
-    cr_assert_eq(entries(dir), 0, "nothing left behind");
+    cr_assert_eq(tu_entries(dir), 0, "nothing left behind");
 }
 
 Test(template, replaces_an_existing_file)
@@ -272,7 +259,7 @@ Test(template, replaces_an_existing_file)
     cr_assert_eq(zx_template_write("roles", p), ZX_OK);
     read_sheet(p, &s);
     cr_assert_str_eq(s.cell[0][0], zx_sheetdef_get("roles")->cols[0].header);
-    cr_assert_eq(entries(dir), 1);
+    cr_assert_eq(tu_entries(dir), 1);
 }
 
 /* Runs `zhenxing template ARGS` (ARGS may redirect stdout); stderr goes

@@ -6,6 +6,7 @@
 #define ZX_TESTUTIL_H
 
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "lsan.h"
 #include "registry.h"
 #include "zx.h"
 
@@ -64,6 +66,21 @@ static inline zx_db *tu_db(const char *dir)
     return db;
 }
 
+/* Number of entries in directory d, "." and ".." aside. */
+static inline int tu_entries(const char *d)
+{
+    DIR *dp = opendir(d);
+    struct dirent *e;
+    int n = 0;
+
+    cr_assert_not_null(dp);
+    while ((e = readdir(dp)))
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(dp);
+    return n;
+}
+
 /* Runs a shell command; returns its exit status (or -1). */
 static inline int tu_sh(const char *cmd)
 {
@@ -72,22 +89,5 @@ static inline int tu_sh(const char *cmd)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-/* libxlsxwriter 1.1.4 copies the formula of a list validation twice and
- * frees one copy (worksheet_data_validation_range): some twenty bytes per
- * drop-down, once per template.  Not ours to fix; LeakSanitizer is told to
- * ignore strings that library duplicated. */
-#ifdef __SANITIZE_ADDRESS__
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:lxw_strdup\n";
-}
-
-const char *__lsan_default_options(void);
-const char *__lsan_default_options(void)
-{
-    return "print_suppressions=0";
-}
-#endif
 
 #endif

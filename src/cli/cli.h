@@ -50,6 +50,10 @@ void zx_cli_print_diag(const zx_diag *d);
 int zx_cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Writes v with thousands separators ("1,234,567") into buf, which needs
+ * 32 bytes; returns buf. */
+const char *zx_cli_grouped(long long v, char *buf);
+
 /* Matches argv[*i] against an option taking a value, written as
  * "--long V", "--long=V" or "-s V" (short may be NULL).  Returns 1 and
  * sets *val (advancing *i past the value) on a match, -1 when the value

@@ -39,42 +39,6 @@ const char zx_usage_demo[] =
     "\n"
     "退出码: 0 成功；1 数据库已有学校或尚未初始化；64 用法错误\n";
 
-/* "1234567" -> "1,234,567" in buf (32 bytes). */
-static const char *grouped(long long v, char *buf)
-{
-    char tmp[32];
-    int len, i, o = 0;
-
-    len = snprintf(tmp, sizeof(tmp), "%lld", v);
-    for (i = 0; i < len; i++) {
-        if (i > 0 && tmp[i - 1] != '-' && (len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = tmp[i];
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
-/* The value of "--name value" or "--name=value" at argv[*i], advancing *i;
- * NULL when argv[*i] is not that option. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name,
-                             int *missing)
-{
-    size_t n = strlen(name);
-
-    if (strncmp(argv[*i], name, n) != 0)
-        return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return NULL;
-    }
-    return argv[++*i];
-}
-
 static int parse_scale(const char *s, int *scale)
 {
     char *end;
@@ -117,14 +81,14 @@ static void print_stats(const zx_cli *cli, const zx_demo_opts *o,
     printf("已在 %s 生成合成数据（种子 %llu，规模 %d 个城市，用时 %.2f 秒）：\n",
            cli->db_path, o->seed, o->scale, secs);
     printf("  区镇 %lld 个，教育集团、共同体和联盟 %lld 个，学校 %s 所\n",
-           st->towns, st->groups, grouped(st->schools, a));
+           st->towns, st->groups, zx_cli_grouped(st->schools, a));
     printf("  教师 %s 名（其中代课教师 %s 名），教师称号 %s 条\n",
-           grouped(st->teachers, a), grouped(st->substitutes, b),
-           grouped(st->roles, c));
+           zx_cli_grouped(st->teachers, a), zx_cli_grouped(st->substitutes, b),
+           zx_cli_grouped(st->roles, c));
     printf("  在校生：");
     for (y = 0; y < ZX_DEMO_NYEARS; y++)
         printf("%s%d 年 %s 人", y ? "，" : "", ZX_DEMO_FIRST_YEAR + y,
-               grouped(st->students[y], a));
+               zx_cli_grouped(st->students[y], a));
     printf("\n查看概况: zhenxing --db %s summary\n", cli->db_path);
 }
 
@@ -136,19 +100,20 @@ int zx_cmd_demo(zx_cli *cli, int argc, char **argv)
     zx_progress *bar;
     struct timespec t0, t1;
     const char *v;
-    int i, rc, code, missing = 0;
+    int i, r, rc, code;
 
     for (i = 1; i < argc; i++) {
-        if ((v = opt_value(argc, argv, &i, "--scale", &missing))) {
+        if ((r = zx_cli_option(argc, argv, &i, "--scale", NULL, &v)) > 0) {
             if (parse_scale(v, &o.scale))
                 return zx_cli_usage_error("demo", "规模“%s”无效：应为 city、"
                                           "province 或 1～%d 的整数", v,
                                           ZX_DEMO_MAX_SCALE);
-        } else if ((v = opt_value(argc, argv, &i, "--seed", &missing))) {
+        } else if (!r && (r = zx_cli_option(argc, argv, &i, "--seed", NULL,
+                                            &v)) > 0) {
             if (parse_seed(v, &o.seed))
                 return zx_cli_usage_error("demo", "种子“%s”无效：应为非负整数",
                                           v);
-        } else if (missing)
+        } else if (r < 0)
             return zx_cli_usage_error("demo", "选项“%s”需要一个值", argv[i]);
         else
             return zx_cli_usage_error("demo", "无法识别的参数“%s”", argv[i]);

@@ -40,22 +40,6 @@ static const char *const families[] = { "幼儿园", "小学", "初中",
                                         "九年一贯制", "高中", "其他" };
 #define NFAMILIES 6
 
-/* "1234567" -> "1,234,567" in buf (32 bytes). */
-static const char *grouped(long long v, char *buf)
-{
-    char tmp[32];
-    int len, i, o = 0;
-
-    len = snprintf(tmp, sizeof(tmp), "%lld", v);
-    for (i = 0; i < len; i++) {
-        if (i > 0 && tmp[i - 1] != '-' && (len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = tmp[i];
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
 /* Terminal columns of UTF-8 text: CJK (3- and 4-byte sequences) take two. */
 static int columns(const char *s)
 {
@@ -107,11 +91,11 @@ static int print_units(zx_db *db)
 
     printf("  ");
     pad("区镇", 12);
-    printf("%s 个\n  ", grouped(zx_db_int(db, "SELECT count(*) FROM org_unit"
+    printf("%s 个\n  ", zx_cli_grouped(zx_db_int(db, "SELECT count(*) FROM org_unit"
                                              " WHERE kind = 'town'",
                                          NULL, 0), a));
     pad("教育集团等", 12);
-    printf("%s 个", grouped(zx_db_int(db, "SELECT count(*) FROM org_unit"
+    printf("%s 个", zx_cli_grouped(zx_db_int(db, "SELECT count(*) FROM org_unit"
                                           " WHERE kind = 'group'", NULL, 0),
                             a));
     st = prepare(db, "SELECT group_type, count(*) FROM org_unit"
@@ -121,7 +105,7 @@ static int print_units(zx_db *db)
         return ZX_EDB;
     while (sqlite3_step(st) == SQLITE_ROW) {
         printf("%s%s %s", first ? "（" : "、", text(st, 0),
-               grouped(sqlite3_column_int64(st, 1), a));
+               zx_cli_grouped(sqlite3_column_int64(st, 1), a));
         first = 0;
     }
     printf("%s\n", first ? "" : "）");
@@ -152,19 +136,19 @@ static int print_schools(zx_db *db)
 
     printf("  ");
     pad("学校", 12);
-    printf("%s 所（乡村 %s 所，民办 %s 所）\n", grouped(total, a),
-           grouped(total_rural, b),
-           grouped(zx_db_int(db, "SELECT count(*) FROM school"
+    printf("%s 所（乡村 %s 所，民办 %s 所）\n", zx_cli_grouped(total, a),
+           zx_cli_grouped(total_rural, b),
+           zx_cli_grouped(zx_db_int(db, "SELECT count(*) FROM school"
                                  " WHERE owner = 22", NULL, 0), line));
     for (f = 0; f < NFAMILIES; f++) {
         printf("    ");
         pad(families[f], 12);
-        printf("%6s 所（乡村 %s", grouped(n[f], a), grouped(rural[f], b));
+        printf("%6s 所（乡村 %s", zx_cli_grouped(n[f], a), zx_cli_grouped(rural[f], b));
         if (f == 1) {
             long long tp = zx_db_int(db, "SELECT count(*) FROM school"
                                          " WHERE type_code = 218", NULL, 0);
             if (tp)
-                printf("，其中教学点 %s", grouped(tp, a));
+                printf("，其中教学点 %s", zx_cli_grouped(tp, a));
         }
         printf("）\n");
     }
@@ -224,7 +208,7 @@ static int print_teachers(zx_db *db)
 
     printf("  ");
     pad("教师", 12);
-    printf("%s 名\n", grouped(zx_db_int(db, "SELECT count(*) FROM teacher",
+    printf("%s 名\n", zx_cli_grouped(zx_db_int(db, "SELECT count(*) FROM teacher",
                                         NULL, 0), a));
     if ((rc = read_groups(db, "SELECT employment, count(*), 0 FROM teacher"
                               " GROUP BY employment", rows, &n)))
@@ -234,7 +218,7 @@ static int print_teachers(zx_db *db)
         const char *name = zx_codes_name_of(zx_codes_get("employment"),
                                             atoi(rows[i].value));
         printf("%s%s %s", i ? " · " : "    ", name ? name : rows[i].value,
-               grouped(rows[i].n, a));
+               zx_cli_grouped(rows[i].n, a));
     }
     if (n)
         putchar('\n');
@@ -259,11 +243,11 @@ static int print_students(zx_db *db)
         printf("    %d 年  %9s 人  %7s 个班  寄宿生 %7s  随班就读 %5s"
                "  （%s 所学校）\n",
                sqlite3_column_int(st, 0),
-               grouped(sqlite3_column_int64(st, 1), a),
-               grouped(sqlite3_column_int64(st, 2), b),
-               grouped(sqlite3_column_int64(st, 3), c),
-               grouped(sqlite3_column_int64(st, 4), d),
-               grouped(sqlite3_column_int64(st, 5), e));
+               zx_cli_grouped(sqlite3_column_int64(st, 1), a),
+               zx_cli_grouped(sqlite3_column_int64(st, 2), b),
+               zx_cli_grouped(sqlite3_column_int64(st, 3), c),
+               zx_cli_grouped(sqlite3_column_int64(st, 4), d),
+               zx_cli_grouped(sqlite3_column_int64(st, 5), e));
     }
     if (!any)
         printf("  在校生        尚无数据\n");
@@ -286,8 +270,8 @@ static int print_roles(zx_db *db)
     for (i = 0; i < n; i++) {
         printf("    ");
         pad(rows[i].value, 18);
-        printf("%6s 条（有效 %s）\n", grouped(rows[i].n, a),
-               grouped(rows[i].n2, b));
+        printf("%6s 条（有效 %s）\n", zx_cli_grouped(rows[i].n, a),
+               zx_cli_grouped(rows[i].n2, b));
     }
     return ZX_OK;
 }
@@ -319,9 +303,9 @@ static int print_small_schools(zx_db *db)
         if (listed == 0)
             printf("\n%d 年在校生不足 500 人的乡村义务教育学校：%s 所\n"
                    "（条款 3.3-F2：按 500 人核定生均公用经费）\n",
-                   year, grouped(total, a));
+                   year, zx_cli_grouped(total, a));
         if (listed == MAX_LISTED) {
-            printf("    ……另有 %s 所\n", grouped(total - listed, a));
+            printf("    ……另有 %s 所\n", zx_cli_grouped(total - listed, a));
             break;
         }
         printf("    ");

@@ -72,6 +72,21 @@ int zx_cli_usage_error(const char *cmd, const char *fmt, ...)
     return ZX_EXIT_USAGE;
 }
 
+const char *zx_cli_grouped(long long v, char *buf)
+{
+    char tmp[32];
+    int len, i, o = 0;
+
+    len = snprintf(tmp, sizeof(tmp), "%lld", v);
+    for (i = 0; i < len; i++) {
+        if (i > 0 && tmp[i - 1] != '-' && (len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = tmp[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
 int zx_cli_option(int argc, char **argv, int *i, const char *lng,
                   const char *shrt, const char **val)
 {

@@ -8,29 +8,13 @@
  * table.
  */
 #include "cli.h"
+#include "lsan.h"
 
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* libxlsxwriter 1.1.4 copies the formula of a list validation twice and
- * frees one copy (worksheet_data_validation_range): some twenty bytes per
- * drop-down, once per template.  Not ours to fix; LeakSanitizer is told to
- * ignore strings that library duplicated. */
-#ifdef __SANITIZE_ADDRESS__
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-    return "leak:lxw_strdup\n";
-}
-
-const char *__lsan_default_options(void);
-const char *__lsan_default_options(void)
-{
-    return "print_suppressions=0";
-}
-#endif
 
 static int cmd_help(zx_cli *cli, int argc, char **argv);
 

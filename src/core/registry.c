@@ -293,6 +293,17 @@ static const char *col_text(sqlite3_stmt *st, int i)
     return (const char *)sqlite3_column_text(st, i);
 }
 
+/* Steps st, bound by the caller, to the current row of the record being
+ * put and makes the empty old/new objects the diff fills. */
+static int begin_diff(sqlite3_stmt *st, json_t **old, json_t **new_)
+{
+    if (sqlite3_step(st) != SQLITE_ROW)
+        return ZX_EDB;
+    *old = json_object();
+    *new_ = json_object();
+    return *old && *new_ ? ZX_OK : ZX_ENOMEM;
+}
+
 /* Records an update: audit entry with the changed fields. */
 static int record_update(zx_registry *reg, const char *tbl, const char *key,
                          json_t *old, json_t *new_, int *put)
@@ -348,14 +359,8 @@ int zx_registry_put_school(zx_registry *reg, const zx_school_rec *r, int *put)
         if (!st)
             return ZX_EDB;
         sqlite3_bind_int64(st, 1, id);
-        if (sqlite3_step(st) != SQLITE_ROW)
-            return ZX_EDB;
-        old = json_object();
-        new_ = json_object();
-        if (!old || !new_) {
-            rc = ZX_ENOMEM;
+        if ((rc = begin_diff(st, &old, &new_)))
             goto done;
-        }
         diff_str(old, new_, "name", col_text(st, 0), r->name);
         /* units are compared by id, i.e. by normalised name, so that a
          * width or spacing variant of the same town is not a move */
@@ -566,14 +571,8 @@ int zx_registry_put_teacher(zx_registry *reg, const zx_teacher_rec *r,
     if (!st)
         return ZX_EDB;
     sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_ROW)
-        return ZX_EDB;
-    old = json_object();
-    new_ = json_object();
-    if (!old || !new_) {
-        rc = ZX_ENOMEM;
+    if ((rc = begin_diff(st, &old, &new_)))
         goto done;
-    }
     diff_str(old, new_, "name", col_text(st, 0), r->name);
     diff_int(old, new_, "gender", sqlite3_column_int(st, 1), r->gender);
     diff_str(old, new_, "birth", col_text(st, 2), r->birth);

@@ -1,0 +1,71 @@
+/*
+ * test_text.c - UTF-8 validation, encoding detection and the
+ * normalisation every imported value goes through.
+ */
+#include "testutil.h"
+
+#include "text.h"
+
+static const char *norm(const char *in, int flags)
+{
+    static char buf[256];
+
+    zx_text_norm(in, buf, flags);
+    return buf;
+}
+
+Test(text, normalises_width_and_spaces)
+{
+    cr_assert_str_eq(norm("  ２１１ ", 0), "211");
+    cr_assert_str_eq(norm("\xe3\x80\x80海门\t\t街道 ", 0), "海门 街道");
+    cr_assert_str_eq(norm("ＡＢｃ－１", 0), "ABc-1");
+    /* full-width punctuation is kept in names unless asked */
+    cr_assert_str_eq(norm("实验小学（东校区）", 0), "实验小学（东校区）");
+    cr_assert_str_eq(norm("实验小学（东校区）", ZX_NORM_PUNCT),
+                     "实验小学(东校区)");
+    cr_assert_str_eq(norm(" 1 9 8 5 ", ZX_NORM_SQUASH), "1985");
+    cr_assert_str_eq(norm("", 0), "");
+}
+
+Test(text, normalises_in_place)
+{
+    char s[] = "  Ｔ０００１  ";
+
+    zx_text_norm(s, s, 0);
+    cr_assert_str_eq(s, "T0001");
+}
+
+Test(text, utf8_validation)
+{
+    cr_assert(zx_utf8_valid("海门", strlen("海门")));
+    cr_assert(!zx_utf8_valid("\xc0\xaf", 2), "overlong");
+    cr_assert(!zx_utf8_valid("\xed\xa0\x80", 3), "surrogate");
+    cr_assert(!zx_utf8_valid("\xe6\xb5", 2), "truncated");
+    cr_assert(zx_utf8_valid("\xf0\x9f\x98\x80", 4));
+}
+
+Test(text, detects_bom_and_gb18030)
+{
+    static const char bom[] = "\xef\xbb\xbf" "a,b";
+    static const char gbk[] = "\xba\xa3\xc3\xc5"; /* 海门 in GBK */
+    char *out;
+    size_t len;
+    int owned;
+    enum zx_encoding enc;
+    long bad;
+
+    cr_assert_eq(zx_text_to_utf8(bom, sizeof(bom) - 1, &out, &len, &owned,
+                                 &enc, &bad), ZX_OK);
+    cr_assert_eq(enc, ZX_ENC_UTF8_BOM);
+    cr_assert_eq(len, 3);
+    cr_assert_eq(owned, 0);
+    cr_assert_eq(zx_text_to_utf8(gbk, sizeof(gbk) - 1, &out, &len, &owned,
+                                 &enc, &bad), ZX_OK);
+    cr_assert_eq(enc, ZX_ENC_GB18030);
+    cr_assert_str_eq(out, "海门");
+    cr_assert_eq(owned, 1);
+    free(out);
+    cr_assert_eq(zx_text_to_utf8("\xff\xfe" "a\0", 4, &out, &len, &owned,
+                                 &enc, &bad), ZX_EFORMAT);
+    cr_assert_eq(bad, 0, "UTF-16 is named, not placed");
+}
