@@ -1,21 +1,36 @@
 #!/bin/sh
-# Runs every unit-test binary of a build directory and prints one total.
+# Runs every unit-test binary of a build directory and prints one total:
+# the tests passed and failed over all binaries (a crashed or failing
+# binary counts its unfinished tests as failed).
 # Usage: tests/run.sh BUILD_DIR
 set -u
 build=${1:-build}
-failed=0
+status=0
 passed=0
+failed=0
 for t in "$build"/tests/test_*; do
+    case "$t" in *.log) continue ;; esac
     [ -x "$t" ] || continue
     name=$(basename "$t")
-    if "$t" --jobs 2 >"$build/tests/$name.log" 2>&1; then
-        passed=$((passed + 1))
-        tail -n 1 "$build/tests/$name.log"
+    log="$build/tests/$name.log"
+    if "$t" --jobs 2 >"$log" 2>&1; then
+        tail -n 1 "$log"
     else
-        failed=$((failed + 1))
-        cat "$build/tests/$name.log"
+        status=1
+        cat "$log"
         echo "FAILED: $name"
     fi
+    # "[====] Synthesis: Tested: 9 | Passing: 9 | Failing: 0 | Crashing: 0"
+    line=$(grep "Synthesis:" "$log" | tail -n 1)
+    if [ -n "$line" ]; then
+        p=$(echo "$line" | sed 's/.*Passing: \([0-9]*\).*/\1/')
+        n=$(echo "$line" | sed 's/.*Tested: \([0-9]*\).*/\1/')
+        passed=$((passed + p))
+        failed=$((failed + n - p))
+    else
+        failed=$((failed + 1))
+    fi
 done
-echo "unit test binaries: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+[ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
+echo "tests: $passed passed, $failed failed"
+exit "$status"
