@@ -18,7 +18,7 @@
 # file and is linked with -lcsv.
 
 CC      ?= cc
-PKGS    := sqlite3 jansson libsodium xlsxwriter libzip expat
+PKGS    := sqlite3 jansson libsodium xlsxwriter libzip expat yaml-0.1
 OPT     := $(if $(DEBUG),-O0,-O2)
 CFLAGS  := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror \
            -Wshadow -Wstrict-prototypes -Wno-unused-parameter \
@@ -36,7 +36,7 @@ endif
 CORE_SRC := $(wildcard src/core/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
-CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/builtin_plan.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libzx.a
@@ -49,6 +49,22 @@ all: $(BIN)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# The built-in plan is compiled into the library as a byte array, so that
+# `zhenxing init` needs no file beside the binary.
+BUILTIN_PLAN := plans/haimen-2020-2022.yaml
+$(BUILD)/gen/builtin_plan.c: $(BUILTIN_PLAN)
+	@mkdir -p $(dir $@)
+	@{ echo '/* Generated from $< by the Makefile. */'; \
+	   echo '#include "planstore.h"'; \
+	   echo 'const char zx_builtin_plan[] = {'; \
+	   od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	   echo '0x00 };'; \
+	   echo 'const size_t zx_builtin_plan_len = sizeof(zx_builtin_plan) - 1;'; \
+	 } > $@
+
+$(BUILD)/gen/builtin_plan.o: $(BUILD)/gen/builtin_plan.c
+	$(CC) $(CFLAGS) -c $< -o $@
 
 $(LIB): $(CORE_OBJ)
 	@rm -f $@

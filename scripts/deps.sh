@@ -7,7 +7,7 @@ set -eu
 # Build and test dependencies, by Debian package name.
 PKGS="build-essential pkg-config sqlite3 libsqlite3-dev libjansson-dev
 libsodium-dev libcsv-dev libxlsxwriter-dev libzip-dev libexpat1-dev
-libcriterion-dev"
+libcriterion-dev libyaml-dev"
 
 missing=""
 for p in $PKGS; do

@@ -54,6 +54,10 @@ int zx_cli_usage_error(const char *cmd, const char *fmt, ...)
  * 32 bytes; returns buf. */
 const char *zx_cli_grouped(long long v, char *buf);
 
+/* Prints s to stdout padded with spaces to `width` display columns (a
+ * Chinese character takes two). */
+void zx_cli_pad(const char *s, int width);
+
 /* Matches argv[*i] against an option taking a value, written as
  * "--long V", "--long=V" or "-s V" (short may be NULL).  Returns 1 and
  * sets *val (advancing *i past the value) on a match, -1 when the value
@@ -78,8 +82,11 @@ int zx_cmd_import(zx_cli *cli, int argc, char **argv);
 int zx_cmd_export(zx_cli *cli, int argc, char **argv);
 int zx_cmd_template(zx_cli *cli, int argc, char **argv);
 int zx_cmd_summary(zx_cli *cli, int argc, char **argv);
+int zx_cmd_plan(zx_cli *cli, int argc, char **argv);
+int zx_cmd_indicators(zx_cli *cli, int argc, char **argv);
 
 extern const char zx_usage_init[], zx_usage_demo[], zx_usage_import[],
-    zx_usage_export[], zx_usage_template[], zx_usage_summary[];
+    zx_usage_export[], zx_usage_template[], zx_usage_summary[],
+    zx_usage_plan[], zx_usage_indicators[];
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * cmd_init.c - `zhenxing init`: create or upgrade the database.
  */
+#include "audit.h"
 #include "cli.h"
+#include "planstore.h"
 #include "registry.h"
 #include "zx.h"
 
@@ -58,6 +60,22 @@ int zx_cmd_init(zx_cli *cli, int argc, char **argv)
                 zx_db_errmsg(db));
         zx_db_close(db);
         return zx_cli_exit_code(rc);
+    }
+    /* a new database starts with the built-in plan */
+    if (zx_db_int(db, "SELECT count(*) FROM plan_version", NULL, 0) == 0) {
+        zx_diag *diag = zx_diag_new();
+        rc = diag ? zx_planstore_put(db, zx_builtin_plan,
+                                     zx_builtin_plan_len,
+                                     "plans/haimen-2020-2022.yaml",
+                                     zx_audit_cli_actor(), diag)
+                  : ZX_ENOMEM;
+        zx_cli_print_diag(diag);
+        zx_diag_free(diag);
+        if (rc) {
+            fprintf(stderr, "zhenxing init: 内置计划无法载入\n");
+            zx_db_close(db);
+            return zx_cli_exit_code(rc);
+        }
     }
     printf("数据库 %s 已就绪（结构版本 %d）\n", cli->db_path,
            zx_db_schema_version());

@@ -40,33 +40,6 @@ static const char *const families[] = { "幼儿园", "小学", "初中",
                                         "九年一贯制", "高中", "其他" };
 #define NFAMILIES 6
 
-/* Terminal columns of UTF-8 text: CJK (3- and 4-byte sequences) take two. */
-static int columns(const char *s)
-{
-    int w = 0;
-
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c < 0x80)
-            w++;
-        else if (c >= 0xE0)
-            w += 2;
-        else if (c >= 0xC0)
-            w++;
-    }
-    return w;
-}
-
-/* Prints s left-aligned in width columns. */
-static void pad(const char *s, int width)
-{
-    int w = columns(s);
-
-    fputs(s, stdout);
-    for (; w < width; w++)
-        putchar(' ');
-}
-
 static sqlite3_stmt *prepare(zx_db *db, const char *sql)
 {
     sqlite3_stmt *st = NULL;
@@ -90,11 +63,11 @@ static int print_units(zx_db *db)
     int first = 1;
 
     printf("  ");
-    pad("区镇", 12);
+    zx_cli_pad("区镇", 12);
     printf("%s 个\n  ", zx_cli_grouped(zx_db_int(db, "SELECT count(*) FROM org_unit"
                                              " WHERE kind = 'town'",
                                          NULL, 0), a));
-    pad("教育集团等", 12);
+    zx_cli_pad("教育集团等", 12);
     printf("%s 个", zx_cli_grouped(zx_db_int(db, "SELECT count(*) FROM org_unit"
                                           " WHERE kind = 'group'", NULL, 0),
                             a));
@@ -135,14 +108,14 @@ static int print_schools(zx_db *db)
     sqlite3_finalize(st);
 
     printf("  ");
-    pad("学校", 12);
+    zx_cli_pad("学校", 12);
     printf("%s 所（乡村 %s 所，民办 %s 所）\n", zx_cli_grouped(total, a),
            zx_cli_grouped(total_rural, b),
            zx_cli_grouped(zx_db_int(db, "SELECT count(*) FROM school"
                                  " WHERE owner = 22", NULL, 0), line));
     for (f = 0; f < NFAMILIES; f++) {
         printf("    ");
-        pad(families[f], 12);
+        zx_cli_pad(families[f], 12);
         printf("%6s 所（乡村 %s", zx_cli_grouped(n[f], a), zx_cli_grouped(rural[f], b));
         if (f == 1) {
             long long tp = zx_db_int(db, "SELECT count(*) FROM school"
@@ -207,7 +180,7 @@ static int print_teachers(zx_db *db)
     int i, n, rc;
 
     printf("  ");
-    pad("教师", 12);
+    zx_cli_pad("教师", 12);
     printf("%s 名\n", zx_cli_grouped(zx_db_int(db, "SELECT count(*) FROM teacher",
                                         NULL, 0), a));
     if ((rc = read_groups(db, "SELECT employment, count(*), 0 FROM teacher"
@@ -269,7 +242,7 @@ static int print_roles(zx_db *db)
     printf("  教师称号%s\n", n ? "（记录数，其中仍有效）" : "      尚无数据");
     for (i = 0; i < n; i++) {
         printf("    ");
-        pad(rows[i].value, 18);
+        zx_cli_pad(rows[i].value, 18);
         printf("%6s 条（有效 %s）\n", zx_cli_grouped(rows[i].n, a),
                zx_cli_grouped(rows[i].n2, b));
     }
@@ -309,8 +282,8 @@ static int print_small_schools(zx_db *db)
             break;
         }
         printf("    ");
-        pad(text(st, 0), 30);
-        pad(text(st, 1), 22);
+        zx_cli_pad(text(st, 0), 30);
+        zx_cli_pad(text(st, 1), 22);
         printf("%5d 人\n", sqlite3_column_int(st, 2));
         listed++;
     }

@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 #include "sheetdef.h"
+#include "text.h"
 #include "zx.h"
 
 #include <stdarg.h>
@@ -85,6 +86,15 @@ const char *zx_cli_grouped(long long v, char *buf)
     }
     buf[o] = '\0';
     return buf;
+}
+
+void zx_cli_pad(const char *s, int width)
+{
+    int w = zx_text_width(s);
+
+    fputs(s, stdout);
+    for (; w < width; w++)
+        putchar(' ');
 }
 
 int zx_cli_option(int argc, char **argv, int *i, const char *lng,

@@ -32,6 +32,9 @@ static const zx_cmd commands[] = {
     { "template", zx_cmd_template, "生成空白的 Excel 导入模板",
       zx_usage_template },
     { "summary", zx_cmd_summary, "显示数据库概况", zx_usage_summary },
+    { "plan", zx_cmd_plan, "检查、查看或载入计划文件", zx_usage_plan },
+    { "indicators", zx_cmd_indicators, "计算各项指标的完成情况",
+      zx_usage_indicators },
     { "help", cmd_help, "显示帮助", usage_help },
 };
 

@@ -186,6 +186,45 @@ static const zx_codelist lists[] = {
 
 #define NLISTS (sizeof(lists) / sizeof(lists[0]))
 
+static const int fam_kindergarten[] = { 111, 119 };
+static const int fam_primary[] = { 211, 218, 219, 312, 345 };
+static const int fam_junior[] = { 311, 312, 319, 341, 345 };
+static const int fam_senior[] = { 341, 342, 345 };
+/* indicators.md: 小学, 初中, 九年一贯制, 教学点 and the compulsory part
+ * of 十二年一贯制 and 完全中学 */
+static const int fam_compulsory[] = { 211, 218, 219, 311, 312, 319, 341,
+                                      345 };
+static const int fam_special[] = { 511, 512, 513, 514, 519 };
+static const int fam_vocational[] = { 365 };
+
+#define FAMILY(name, a) { name, a, (int)(sizeof(a) / sizeof(a[0])) }
+
+static const struct family {
+    const char *name;
+    const int *codes;
+    int n;
+} families[] = {
+    FAMILY("kindergarten", fam_kindergarten),
+    FAMILY("primary", fam_primary),
+    FAMILY("junior", fam_junior),
+    FAMILY("senior", fam_senior),
+    FAMILY("compulsory", fam_compulsory),
+    FAMILY("special", fam_special),
+    FAMILY("vocational", fam_vocational),
+};
+
+const int *zx_codes_family(const char *family, int *n)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+        if (strcmp(families[i].name, family) == 0) {
+            *n = families[i].n;
+            return families[i].codes;
+        }
+    return NULL;
+}
+
 const zx_codelist *zx_codes_all(int *n)
 {
     *n = (int)NLISTS;

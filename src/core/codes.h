@@ -40,6 +40,12 @@ const zx_code *zx_codes_by_code(const zx_codelist *list, const char *code);
 /* Name of the numeric code, or NULL. */
 const char *zx_codes_name_of(const zx_codelist *list, int code);
 
+/* The school type codes of a stage family: "kindergarten", "primary",
+ * "junior", "senior", "compulsory", "special" or "vocational".  A school
+ * spanning stages (九年一贯制, 完全中学, 十二年一贯制) is in each of them.
+ * Returns static codes and sets *n, or NULL for an unknown family. */
+const int *zx_codes_family(const char *family, int *n);
+
 /* Writes "a、b、c" (names, or "code name" pairs when with_codes) into buf;
  * for error messages and template notes. */
 void zx_codes_describe(const zx_codelist *list, int with_codes, char *buf,

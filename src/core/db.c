@@ -130,6 +130,181 @@ static const char *const migrations[] = {
     "  updated   INTEGER NOT NULL,"
     "  unchanged INTEGER NOT NULL"
     ") STRICT;",
+
+    /* 2: what the plan reads besides the registry.  Data values of the
+     * plan's data elements, and the tables the mechanisms fill (training,
+     * funding, staffing, subsidy, rotation, itinerant teaching,
+     * inspection, pairing): indicators read them from the start, the
+     * mechanisms' own issues fill them. */
+    "CREATE TABLE data_value ("
+    "  element    TEXT NOT NULL,"
+    /* an org_unit id, or a teacher id for teacher-level elements */
+    "  unit_id    INTEGER NOT NULL,"
+    /* the year, or 0 for an element that is not yearly */
+    "  year       INTEGER NOT NULL,"
+    /* bool 0/1, int, decimal; option: index from 1 */
+    "  num        REAL,"
+    /* option label, date YYYY-MM-DD, text */
+    "  text       TEXT,"
+    "  entered_by TEXT NOT NULL,"
+    "  entered_at TEXT NOT NULL,"
+    "  PRIMARY KEY (element, unit_id, year)"
+    ") STRICT, WITHOUT ROWID;"
+
+    "CREATE TABLE training_record ("
+    "  id         INTEGER PRIMARY KEY,"
+    "  teacher_id INTEGER NOT NULL REFERENCES teacher(id),"
+    "  course     TEXT NOT NULL,"
+    "  hours      REAL NOT NULL CHECK (hours > 0),"
+    "  done_on    TEXT NOT NULL,"
+    "  special    INTEGER NOT NULL DEFAULT 1 CHECK (special IN (0,1))"
+    ") STRICT;"
+    "CREATE INDEX training_teacher ON training_record(teacher_id, done_on);"
+
+    "CREATE TABLE funding ("
+    "  school_id       INTEGER NOT NULL REFERENCES school(unit_id),"
+    "  year            INTEGER NOT NULL,"
+    "  students        INTEGER NOT NULL,"
+    "  funded_students INTEGER NOT NULL,"
+    "  total           REAL NOT NULL,"
+    "  PRIMARY KEY (school_id, year)"
+    ") STRICT, WITHOUT ROWID;"
+
+    "CREATE TABLE staffing ("
+    "  school_id INTEGER NOT NULL REFERENCES school(unit_id),"
+    "  year      INTEGER NOT NULL,"
+    "  norm      REAL NOT NULL,"
+    "  actual    INTEGER NOT NULL,"
+    "  PRIMARY KEY (school_id, year)"
+    ") STRICT, WITHOUT ROWID;"
+
+    "CREATE TABLE subsidy ("
+    "  teacher_id INTEGER NOT NULL REFERENCES teacher(id),"
+    "  year       INTEGER NOT NULL,"
+    "  eligible   INTEGER NOT NULL CHECK (eligible IN (0,1)),"
+    "  paid       INTEGER NOT NULL CHECK (paid IN (0,1)),"
+    "  amount     REAL NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (teacher_id, year)"
+    ") STRICT, WITHOUT ROWID;"
+
+    "CREATE TABLE rotation ("
+    "  id          INTEGER PRIMARY KEY,"
+    "  teacher_id  INTEGER NOT NULL REFERENCES teacher(id),"
+    "  year        INTEGER NOT NULL,"
+    "  from_school INTEGER NOT NULL REFERENCES school(unit_id),"
+    "  to_school   INTEGER NOT NULL REFERENCES school(unit_id)"
+    ") STRICT;"
+    "CREATE INDEX rotation_teacher ON rotation(teacher_id, year);"
+
+    "CREATE TABLE itinerant_need ("
+    "  school_id     INTEGER NOT NULL REFERENCES school(unit_id),"
+    "  year          INTEGER NOT NULL,"
+    "  subject       INTEGER NOT NULL,"
+    "  hours_lacking REAL NOT NULL CHECK (hours_lacking >= 0),"
+    "  hours_covered REAL NOT NULL DEFAULT 0 CHECK (hours_covered >= 0),"
+    "  PRIMARY KEY (school_id, year, subject)"
+    ") STRICT, WITHOUT ROWID;"
+
+    "CREATE TABLE inspector_assignment ("
+    "  school_id INTEGER PRIMARY KEY REFERENCES school(unit_id),"
+    "  inspector TEXT NOT NULL,"
+    "  since     TEXT NOT NULL"
+    ") STRICT;"
+
+    "CREATE TABLE rectification ("
+    "  id        INTEGER PRIMARY KEY,"
+    "  school_id INTEGER NOT NULL REFERENCES school(unit_id),"
+    "  item      TEXT NOT NULL,"
+    "  found_on  TEXT NOT NULL,"
+    "  due       TEXT NOT NULL,"
+    "  closed_on TEXT"
+    ") STRICT;"
+    "CREATE INDEX rectification_school ON rectification(school_id);"
+
+    /* Pairing (4.2): each programme has a mentor pool and a mentee pool;
+     * a member may be a teacher, a school or a named person (a bureau
+     * cadre); unit_id is where the member rolls up. */
+    "CREATE TABLE pairing_pool ("
+    "  id         INTEGER PRIMARY KEY,"
+    "  programme  TEXT NOT NULL,"
+    "  side       TEXT NOT NULL CHECK (side IN ('mentor','mentee')),"
+    "  name       TEXT NOT NULL,"
+    "  teacher_id INTEGER REFERENCES teacher(id),"
+    "  school_id  INTEGER REFERENCES school(unit_id),"
+    "  unit_id    INTEGER NOT NULL REFERENCES org_unit(id)"
+    ") STRICT;"
+    "CREATE INDEX pairing_pool_programme ON pairing_pool(programme, side);"
+    "CREATE TABLE pairing ("
+    "  id          INTEGER PRIMARY KEY,"
+    "  programme   TEXT NOT NULL,"
+    "  mentor_id   INTEGER NOT NULL REFERENCES pairing_pool(id),"
+    "  mentee_id   INTEGER NOT NULL REFERENCES pairing_pool(id),"
+    "  status      TEXT NOT NULL CHECK (status IN ('proposed','accepted')),"
+    "  accepted_on TEXT"
+    ") STRICT;"
+    "CREATE INDEX pairing_mentor ON pairing(mentor_id);"
+    "CREATE TABLE pairing_activity ("
+    "  id         INTEGER PRIMARY KEY,"
+    "  pairing_id INTEGER NOT NULL REFERENCES pairing(id),"
+    "  on_date    TEXT NOT NULL,"
+    "  kind       TEXT NOT NULL,"
+    "  note       TEXT"
+    ") STRICT;"
+    "CREATE INDEX pairing_activity_pairing ON pairing_activity(pairing_id,"
+    " on_date);"
+
+    /* The plan in force is the newest version; older ones are kept so
+     * that any past report can be traced to the targets it used. */
+    "CREATE TABLE plan_version ("
+    "  id        INTEGER PRIMARY KEY,"
+    "  plan_id   TEXT NOT NULL,"
+    "  name      TEXT NOT NULL,"
+    "  file      TEXT NOT NULL,"
+    "  sha256    TEXT NOT NULL,"
+    "  text      TEXT NOT NULL,"
+    "  loaded_at TEXT NOT NULL,"
+    "  loaded_by TEXT NOT NULL"
+    ") STRICT;",
+
+    /* 3: tasks of the plan (任务督办): status per responsible unit,
+     * progress notes and evidence files, stored by content (SHA-256) so a
+     * file uploaded twice is kept once. */
+    "CREATE TABLE task_progress ("
+    "  plan_id    TEXT NOT NULL,"
+    "  task_id    TEXT NOT NULL,"
+    "  unit       TEXT NOT NULL,"
+    "  status     TEXT NOT NULL CHECK (status IN ('未启动','推进中','已完成')),"
+    "  updated_at TEXT NOT NULL,"
+    "  updated_by TEXT NOT NULL,"
+    "  PRIMARY KEY (plan_id, task_id, unit)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE task_note ("
+    "  id      INTEGER PRIMARY KEY,"
+    "  plan_id TEXT NOT NULL,"
+    "  task_id TEXT NOT NULL,"
+    "  unit    TEXT NOT NULL,"
+    "  at      TEXT NOT NULL,"
+    "  author  TEXT NOT NULL,"
+    "  text    TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX task_note_task ON task_note(plan_id, task_id, unit);"
+    "CREATE TABLE evidence_blob ("
+    "  sha256 TEXT PRIMARY KEY,"
+    "  size   INTEGER NOT NULL,"
+    "  mime   TEXT NOT NULL,"
+    "  data   BLOB NOT NULL"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TABLE task_evidence ("
+    "  id      INTEGER PRIMARY KEY,"
+    "  plan_id TEXT NOT NULL,"
+    "  task_id TEXT NOT NULL,"
+    "  unit    TEXT NOT NULL,"
+    "  sha256  TEXT NOT NULL REFERENCES evidence_blob(sha256),"
+    "  name    TEXT NOT NULL,"
+    "  at      TEXT NOT NULL,"
+    "  author  TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX task_evidence_task ON task_evidence(plan_id, task_id, unit);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -8,6 +8,7 @@
  * written then depends only on the column's type.
  */
 #include "export.h"
+#include "text.h"
 #include "codes.h"
 #include "demo.h"
 #include "zx.h"
@@ -135,25 +136,10 @@ static void say(char *errbuf, size_t errlen, const char *fmt, ...)
 
 /* ---- display width ------------------------------------------------- */
 
-/* Characters of three or more UTF-8 bytes (U+0800 up: CJK, full-width
- * forms) take two columns, as Excel draws them. */
-static int text_width(const char *s)
-{
-    int w = 0;
-
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if ((c & 0xC0) == 0x80)
-            continue;
-        w += c >= 0xE0 ? 2 : 1;
-    }
-    return w;
-}
-
 double zx_export_col_width(const zx_coldef *col)
 {
     const zx_codelist *list;
-    int w = 0, hw = text_width(col->header), i;
+    int w = 0, hw = zx_text_width(col->header), i;
 
     switch (col->type) {
     case ZX_COL_TEXT:
@@ -164,8 +150,8 @@ double zx_export_col_width(const zx_coldef *col)
     case ZX_COL_CODE:
         list = zx_codes_get(col->codelist);
         for (i = 0; list && i < list->n; i++)
-            if (text_width(list->items[i].name) > w)
-                w = text_width(list->items[i].name);
+            if (zx_text_width(list->items[i].name) > w)
+                w = zx_text_width(list->items[i].name);
         break;
     case ZX_COL_INT:
     case ZX_COL_YEAR:

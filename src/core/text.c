@@ -78,6 +78,19 @@ int zx_utf8_valid(const char *s, size_t len)
     return utf8_bad_offset(s, len) == len;
 }
 
+int zx_text_width(const char *s)
+{
+    int w = 0;
+
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c & 0xC0) == 0x80)
+            continue;
+        w += c >= 0xE0 ? 2 : 1;
+    }
+    return w;
+}
+
 int zx_utf8_put(char *out, unsigned cp)
 {
     if (cp < 0x80) {

@@ -41,6 +41,10 @@ enum {
  * out may be the same buffer.  Returns the output length. */
 size_t zx_text_norm(const char *in, char *out, int flags);
 
+/* Columns s takes on a terminal or in a spreadsheet: two for a character
+ * of three or more UTF-8 bytes (CJK), one otherwise. */
+int zx_text_width(const char *s);
+
 /* Appends the UTF-8 encoding of code point cp to out; returns its length
  * (1 to 4).  out needs 4 bytes. */
 int zx_utf8_put(char *out, unsigned cp);

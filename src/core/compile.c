@@ -1,0 +1,1135 @@
+/*
+ * compile.c - indicator to SQL (see compile.h).
+ *
+ * Each expression is parsed (expr.c) and walked once, emitting SQL text
+ * while inferring the type of every node, so that a Chinese code name
+ * compared with a coded column ("employment = '代课'") becomes the code,
+ * an option is checked against the data element's options, and a
+ * condition used as a number (or the reverse) is reported at its place.
+ * Nested count()/sum() walk the same code one alias level deeper.
+ */
+#include "compile.h"
+#include "codes.h"
+#include "expr.h"
+#include "zx.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- string building -------------------------------------------------- */
+
+struct sb {
+    char *p;
+    size_t n, cap;
+    int oom;
+};
+
+static void sb_add(struct sb *b, const char *s)
+{
+    size_t len = strlen(s);
+
+    if (b->oom)
+        return;
+    if (b->n + len + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        char *p;
+        while (cap < b->n + len + 1)
+            cap *= 2;
+        p = realloc(b->p, cap);
+        if (!p) {
+            b->oom = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, len + 1);
+    b->n += len;
+}
+
+static void sb_addf(struct sb *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Formats straight into the buffer: fragments nest, so a %s may be a
+ * whole compiled expression of any length. */
+static void sb_addf(struct sb *b, const char *fmt, ...)
+{
+    va_list ap;
+    int len;
+
+    if (b->oom)
+        return;
+    va_start(ap, fmt);
+    len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (len < 0 || b->n + (size_t)len + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        char *p;
+        while (len >= 0 && cap < b->n + (size_t)len + 1)
+            cap *= 2;
+        p = len < 0 ? NULL : realloc(b->p, cap);
+        if (!p) {
+            b->oom = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->n, b->cap - b->n, fmt, ap);
+    va_end(ap);
+    b->n += (size_t)len;
+}
+
+/* ---- types ------------------------------------------------------------ */
+
+enum ty { TY_BOOL, TY_NUM, TY_TEXT, TY_CODED, TY_OPTION, TY_LIST, TY_BAD };
+
+struct type {
+    enum ty ty;
+    const zx_codelist *codes;       /* TY_CODED */
+    const zx_data_element *de;      /* TY_OPTION */
+};
+
+static const char *ty_name(enum ty t)
+{
+    switch (t) {
+    case TY_BOOL:   return "条件（是/否）";
+    case TY_NUM:    return "数值";
+    case TY_TEXT:   return "文字";
+    case TY_CODED:  return "代码";
+    case TY_OPTION: return "选项";
+    case TY_LIST:   return "列表";
+    case TY_BAD:    break;
+    }
+    return "?";
+}
+
+/* ---- compilation state ------------------------------------------------ */
+
+struct cc {
+    const zx_plan *plan;
+    const zx_indicator *ind;
+    const zx_expr_src *src;         /* expression being compiled */
+    zx_diag *diag;
+    zx_param *params;
+    int nparams, capparams;
+    struct sb hasdata;              /* "x IS NOT NULL OR ..." (depth 0) */
+    int measuring;                  /* compiling the numerator */
+    int reads_data;
+    int errors;
+    int oom;
+};
+
+/* Where a name is being resolved: an entity set at an alias depth. */
+struct scope {
+    enum zx_entity set;
+    int d;
+};
+
+static void error_at(struct cc *c, int off, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Reports at the line and column of byte off of the current expression:
+ * YAML columns count characters, so the bytes before off are counted as
+ * UTF-8 characters. */
+static void error_at(struct cc *c, int off, const char *fmt, ...)
+{
+    const char *t = c->src->text;
+    int line = c->src->pos.line, col = c->src->pos.col, i;
+    char buf[768];
+    va_list ap;
+
+    for (i = 0; i < off && t[i]; i++) {
+        if (t[i] == '\n') {
+            line++;
+            col = 1;
+        } else if (((unsigned char)t[i] & 0xC0) != 0x80) {
+            col++;
+        }
+    }
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    zx_diag_add(c->diag, zx_plan_file(c->plan), line, col - 1, "指标 %s：%s",
+                c->ind->id, buf);
+    c->errors++;
+}
+
+static int push_param(struct cc *c, zx_param p)
+{
+    if (c->nparams == c->capparams) {
+        int cap = c->capparams ? c->capparams * 2 : 16;
+        zx_param *a = realloc(c->params, (size_t)cap * sizeof(*a));
+        if (!a) {
+            c->oom = 1;
+            return 0;
+        }
+        c->params = a;
+        c->capparams = cap;
+    }
+    c->params[c->nparams++] = p;
+    return c->nparams + 2; /* ?1 is the year, ?2 the plan's first day */
+}
+
+static void free_params(zx_param *p, int n)
+{
+    int i;
+
+    for (i = 0; i < n; i++)
+        free(p[i].text);
+    free(p);
+}
+
+static void add_int(struct cc *c, struct sb *out, long long v)
+{
+    zx_param p = { ZX_PARAM_INT, v, 0, NULL };
+    sb_addf(out, "?%d", push_param(c, p));
+}
+
+static void add_real(struct cc *c, struct sb *out, double v)
+{
+    zx_param p = { ZX_PARAM_REAL, 0, v, NULL };
+    sb_addf(out, "?%d", push_param(c, p));
+}
+
+/* The text is copied: literals live in the expression's tree, which is
+ * freed once compiled. */
+static void add_text(struct cc *c, struct sb *out, const char *v)
+{
+    zx_param p = { ZX_PARAM_TEXT, 0, 0, strdup(v) };
+    int k;
+
+    if (!p.text) {
+        c->oom = 1;
+        return;
+    }
+    k = push_param(c, p);
+    if (!k) {
+        free(p.text);
+        return;
+    }
+    sb_addf(out, "?%d", k);
+}
+
+static void add_int_list(struct cc *c, struct sb *out, const int *v, int n)
+{
+    int i;
+
+    sb_add(out, "(");
+    for (i = 0; i < n; i++) {
+        if (i)
+            sb_add(out, ", ");
+        add_int(c, out, v[i]);
+    }
+    sb_add(out, ")");
+}
+
+/* ---- entity sets ------------------------------------------------------ */
+
+/* FROM clause of set at depth d, and the condition every row meets. */
+static void emit_from(struct sb *o, enum zx_entity set, int d)
+{
+    switch (set) {
+    case ZX_SET_SCHOOLS:
+        sb_addf(o, "school s%d JOIN org_unit u%d ON u%d.id = s%d.unit_id"
+                   " LEFT JOIN enrolment e%d ON e%d.school_id = s%d.unit_id"
+                   " AND e%d.year = ?1 WHERE 1",
+                d, d, d, d, d, d, d, d);
+        break;
+    case ZX_SET_TEACHERS:
+        sb_addf(o, "teacher t%d JOIN school s%d ON s%d.unit_id ="
+                   " t%d.school_id JOIN org_unit u%d ON u%d.id = s%d.unit_id"
+                   " LEFT JOIN enrolment e%d ON e%d.school_id = s%d.unit_id"
+                   " AND e%d.year = ?1 WHERE 1",
+                d, d, d, d, d, d, d, d, d, d, d);
+        break;
+    case ZX_SET_TOWNS:
+        sb_addf(o, "org_unit w%d WHERE w%d.kind = 'town'", d, d);
+        break;
+    case ZX_SET_GROUPS:
+        sb_addf(o, "org_unit g%d WHERE g%d.kind = 'group'", d, d);
+        break;
+    case ZX_SET_PAIRING_MENTORS:
+        sb_addf(o, "pairing_pool p%d JOIN org_unit u%d ON u%d.id ="
+                   " p%d.unit_id WHERE p%d.side = 'mentor'",
+                d, d, d, d, d);
+        break;
+    case ZX_SET_RECTIFICATIONS:
+        sb_addf(o, "rectification r%d JOIN school s%d ON s%d.unit_id ="
+                   " r%d.school_id JOIN org_unit u%d ON u%d.id = s%d.unit_id"
+                   " LEFT JOIN enrolment e%d ON e%d.school_id = s%d.unit_id"
+                   " AND e%d.year = ?1 WHERE 1",
+                d, d, d, d, d, d, d, d, d, d, d);
+        break;
+    }
+}
+
+/* The school, town and group ids of a row of set at depth 0. */
+static void emit_ids(struct sb *o, enum zx_entity set)
+{
+    switch (set) {
+    case ZX_SET_SCHOOLS:
+    case ZX_SET_TEACHERS:
+    case ZX_SET_RECTIFICATIONS:
+        sb_add(o, "s0.unit_id, u0.parent_id, s0.group_id");
+        break;
+    case ZX_SET_TOWNS:
+        sb_add(o, "NULL, w0.id, NULL");
+        break;
+    case ZX_SET_GROUPS:
+        sb_add(o, "NULL, NULL, g0.id");
+        break;
+    case ZX_SET_PAIRING_MENTORS:
+        sb_add(o, "CASE u0.kind WHEN 'school' THEN u0.id END,"
+                  " CASE u0.kind WHEN 'school' THEN u0.parent_id"
+                  " WHEN 'town' THEN u0.id END,"
+                  " CASE u0.kind WHEN 'school' THEN (SELECT group_id FROM"
+                  " school WHERE unit_id = u0.id) WHEN 'group' THEN u0.id"
+                  " END");
+        break;
+    }
+}
+
+/* Which level's data elements a set reads, or -1. */
+static int set_level(enum zx_entity set)
+{
+    switch (set) {
+    case ZX_SET_SCHOOLS:  return ZX_LEVEL_SCHOOL;
+    case ZX_SET_TEACHERS: return ZX_LEVEL_TEACHER;
+    case ZX_SET_TOWNS:    return ZX_LEVEL_TOWN;
+    case ZX_SET_GROUPS:   return ZX_LEVEL_GROUP;
+    default:              return -1;
+    }
+}
+
+/* The id a data element of `level` is recorded against, in scope sc. */
+static int emit_unit_of(struct sb *o, const struct scope *sc, int level)
+{
+    int d = sc->d;
+
+    switch (level) {
+    case ZX_LEVEL_SCHOOL:
+        if (sc->set == ZX_SET_SCHOOLS || sc->set == ZX_SET_TEACHERS ||
+            sc->set == ZX_SET_RECTIFICATIONS) {
+            sb_addf(o, "s%d.unit_id", d);
+            return 1;
+        }
+        return 0;
+    case ZX_LEVEL_TEACHER:
+        if (sc->set != ZX_SET_TEACHERS)
+            return 0;
+        sb_addf(o, "t%d.id", d);
+        return 1;
+    case ZX_LEVEL_TOWN:
+        if (sc->set == ZX_SET_TOWNS)
+            sb_addf(o, "w%d.id", d);
+        else if (sc->set == ZX_SET_SCHOOLS || sc->set == ZX_SET_TEACHERS ||
+                 sc->set == ZX_SET_RECTIFICATIONS)
+            sb_addf(o, "u%d.parent_id", d);
+        else
+            return 0;
+        return 1;
+    case ZX_LEVEL_GROUP:
+        if (sc->set == ZX_SET_GROUPS)
+            sb_addf(o, "g%d.id", d);
+        else if (sc->set == ZX_SET_SCHOOLS || sc->set == ZX_SET_TEACHERS ||
+                 sc->set == ZX_SET_RECTIFICATIONS)
+            sb_addf(o, "s%d.group_id", d);
+        else
+            return 0;
+        return 1;
+    case ZX_LEVEL_CITY:
+        sb_add(o, "(SELECT id FROM org_unit WHERE kind = 'city' LIMIT 1)");
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- fields ----------------------------------------------------------- */
+
+enum { S_SCH = 1, S_TEA = 2, S_TOWN = 4, S_GRP = 8, S_PAIR = 16, S_RECT = 32 };
+
+struct field {
+    const char *name;
+    int sets;             /* where the name is a field */
+    enum ty ty;
+    const char *codes;    /* TY_CODED: code list id */
+    int data;             /* read from a mechanism table: counts as data */
+    const char *sql;      /* $s $u $e $t $w $g $p $r = aliases at depth */
+};
+
+static const struct field fields[] = {
+    { "name", S_SCH | S_RECT, TY_TEXT, NULL, 0, "$u.name" },
+    { "code", S_SCH | S_RECT, TY_TEXT, NULL, 0, "$u.code" },
+    { "type", S_SCH | S_RECT, TY_CODED, "school_type", 0, "$s.type_code" },
+    { "urban_rural", S_SCH | S_RECT, TY_CODED, "urban_rural", 0,
+      "$s.urban_rural" },
+    { "town_seat", S_SCH | S_RECT, TY_BOOL, NULL, 0, "$s.town_seat" },
+    { "private", S_SCH | S_RECT, TY_BOOL, NULL, 0, "($s.owner = 22)" },
+    { "hq", S_SCH | S_RECT, TY_BOOL, NULL, 0, "$s.group_hq" },
+    { "students", S_SCH | S_RECT, TY_NUM, NULL, 1, "$e.students" },
+    { "classes", S_SCH | S_RECT, TY_NUM, NULL, 1, "$e.classes" },
+    { "boarders", S_SCH | S_RECT, TY_NUM, NULL, 1, "$e.boarders" },
+    { "special_students", S_SCH | S_RECT, TY_NUM, NULL, 1, "$e.special" },
+    { "funded_students", S_SCH | S_RECT, TY_NUM, NULL, 1,
+      "(SELECT funded_students FROM funding WHERE school_id = $s.unit_id"
+      " AND year = ?1)" },
+    { "staff_norm", S_SCH | S_RECT, TY_NUM, NULL, 1,
+      "(SELECT norm FROM staffing WHERE school_id = $s.unit_id"
+      " AND year = ?1)" },
+    { "staff_actual", S_SCH | S_RECT, TY_NUM, NULL, 1,
+      "(SELECT actual FROM staffing WHERE school_id = $s.unit_id"
+      " AND year = ?1)" },
+    { "itinerant_lacking", S_SCH | S_RECT, TY_NUM, NULL, 1,
+      "(SELECT sum(hours_lacking) FROM itinerant_need"
+      " WHERE school_id = $s.unit_id AND year = ?1)" },
+    { "itinerant_covered", S_SCH | S_RECT, TY_NUM, NULL, 1,
+      "(SELECT sum(hours_covered) FROM itinerant_need"
+      " WHERE school_id = $s.unit_id AND year = ?1)" },
+    { "inspector_assigned", S_SCH | S_RECT, TY_BOOL, NULL, 0,
+      "EXISTS (SELECT 1 FROM inspector_assignment"
+      " WHERE school_id = $s.unit_id)" },
+
+    { "name", S_TEA, TY_TEXT, NULL, 0, "$t.name" },
+    { "no", S_TEA, TY_TEXT, NULL, 0, "$t.teacher_no" },
+    { "gender", S_TEA, TY_CODED, "gender", 0, "$t.gender" },
+    { "birth_year", S_TEA, TY_NUM, NULL, 0,
+      "CAST(substr($t.birth, 1, 4) AS INTEGER)" },
+    { "stage", S_TEA, TY_CODED, "stage", 0, "$t.stage" },
+    { "subject", S_TEA, TY_CODED, "subject", 0, "$t.subject" },
+    { "title", S_TEA, TY_CODED, "title", 0, "$t.title" },
+    { "employment", S_TEA, TY_CODED, "employment", 0, "$t.employment" },
+    { "post", S_TEA, TY_CODED, "post", 0, "$t.post" },
+    { "since_year", S_TEA, TY_NUM, NULL, 0, "$t.since_year" },
+    { "years_in_school", S_TEA, TY_NUM, NULL, 0, "(?1 - $t.since_year)" },
+    { "political", S_TEA, TY_CODED, "political", 0, "$t.political" },
+    { "training_hours", S_TEA, TY_NUM, NULL, 0,
+      "(SELECT coalesce(sum(hours), 0) FROM training_record"
+      " WHERE teacher_id = $t.id AND special = 1 AND done_on >= ?2"
+      " AND done_on <= ?1 || '-12-31')" },
+    { "subsidy_eligible", S_TEA, TY_BOOL, NULL, 1,
+      "(SELECT eligible FROM subsidy WHERE teacher_id = $t.id"
+      " AND year = ?1)" },
+    { "subsidy_paid", S_TEA, TY_BOOL, NULL, 1,
+      "(SELECT paid FROM subsidy WHERE teacher_id = $t.id AND year = ?1)" },
+    { "rotated", S_TEA, TY_BOOL, NULL, 0,
+      "EXISTS (SELECT 1 FROM rotation WHERE teacher_id = $t.id"
+      " AND year = ?1)" },
+
+    { "name", S_TOWN, TY_TEXT, NULL, 0, "$w.name" },
+    { "code", S_TOWN, TY_TEXT, NULL, 0, "$w.code" },
+    { "name", S_GRP, TY_TEXT, NULL, 0, "$g.name" },
+    { "code", S_GRP, TY_TEXT, NULL, 0, "$g.code" },
+    { "type", S_GRP, TY_TEXT, NULL, 0, "$g.group_type" },
+
+    { "name", S_PAIR, TY_TEXT, NULL, 0, "$p.name" },
+    { "programme", S_PAIR, TY_TEXT, NULL, 0, "$p.programme" },
+    { "paired", S_PAIR, TY_BOOL, NULL, 0,
+      "EXISTS (SELECT 1 FROM pairing x WHERE x.mentor_id = $p.id"
+      " AND x.status = 'accepted')" },
+    { "active", S_PAIR, TY_BOOL, NULL, 0,
+      "EXISTS (SELECT 1 FROM pairing x JOIN pairing_activity a"
+      " ON a.pairing_id = x.id WHERE x.mentor_id = $p.id"
+      " AND x.status = 'accepted'"
+      " AND substr(a.on_date, 1, 4) = CAST(?1 AS TEXT))" },
+
+    { "due_year", S_RECT, TY_NUM, NULL, 0,
+      "CAST(substr($r.due, 1, 4) AS INTEGER)" },
+    { "closed_on_time", S_RECT, TY_BOOL, NULL, 0,
+      "($r.closed_on IS NOT NULL AND $r.closed_on <= $r.due)" },
+};
+
+/* Stage families are fields of schools (and of a teacher's school). */
+static const char *const families[] = {
+    "kindergarten", "primary", "junior", "senior", "compulsory", "special",
+    "vocational"
+};
+
+static int set_bit(enum zx_entity set)
+{
+    return 1 << set;
+}
+
+/* Appends tmpl with $x replaced by alias x at depth d. */
+static void emit_tmpl(struct sb *o, const char *tmpl, int d)
+{
+    char buf[16];
+
+    for (; *tmpl; tmpl++) {
+        if (*tmpl == '$' && strchr("suetwgpr", tmpl[1])) {
+            snprintf(buf, sizeof(buf), "%c%d", tmpl[1], d);
+            sb_add(o, buf);
+            tmpl++;
+        } else {
+            char ch[2] = { *tmpl, '\0' };
+            sb_add(o, ch);
+        }
+    }
+}
+
+/* ---- expressions ------------------------------------------------------ */
+
+static void emit(struct cc *c, const struct scope *sc, const zx_node *n,
+                 const struct type *hint, struct sb *o, struct type *t);
+
+static int is_school_like(enum zx_entity set)
+{
+    return set == ZX_SET_SCHOOLS || set == ZX_SET_TEACHERS ||
+           set == ZX_SET_RECTIFICATIONS;
+}
+
+/* Data read by the numerator decide whether a unit has data: a share of
+ * rural schools with a counselling room has none until some school's
+ * answer is entered, however complete the enrolment in its scope. */
+static void note_data(struct cc *c, const struct scope *sc, const char *sql)
+{
+    if (!c->measuring)
+        return;
+    c->reads_data = 1;
+    if (sc->d != 0)
+        return; /* nested reads count through the outer entity */
+    if (c->hasdata.n)
+        sb_add(&c->hasdata, " OR ");
+    sb_addf(&c->hasdata, "(%s) IS NOT NULL", sql);
+}
+
+/* A data element's value for the entity in scope. */
+static int emit_element(struct cc *c, const struct scope *sc,
+                        const zx_data_element *de, int off, struct sb *o,
+                        struct type *t)
+{
+    struct sb v = { 0 };
+    int numeric = de->type == ZX_DE_BOOL || de->type == ZX_DE_INT ||
+                  de->type == ZX_DE_DECIMAL;
+
+    sb_addf(&v, "(SELECT %s FROM data_value WHERE element = ",
+            numeric ? "num" : "text");
+    add_text(c, &v, de->id);
+    sb_add(&v, " AND unit_id = ");
+    if (!emit_unit_of(&v, sc, de->level)) {
+        error_at(c, off, "数据项“%s”记录在%s一级，不能在%s中使用", de->id,
+                 zx_level_name(de->level), zx_entity_name(sc->set));
+        free(v.p);
+        t->ty = TY_BAD;
+        return 0;
+    }
+    sb_addf(&v, " AND year = %s)", de->yearly ? "?1" : "0");
+    if (v.oom)
+        c->oom = 1;
+    else {
+        sb_add(o, v.p);
+        note_data(c, sc, v.p);
+    }
+    free(v.p);
+    t->ty = de->type == ZX_DE_BOOL ? TY_BOOL
+            : numeric              ? TY_NUM
+            : de->type == ZX_DE_OPTION ? TY_OPTION
+                                       : TY_TEXT;
+    t->de = de;
+    return 1;
+}
+
+/* A field or data element named `name` of scope sc. */
+static int emit_field(struct cc *c, const struct scope *sc, const char *name,
+                      int off, struct sb *o, struct type *t)
+{
+    const zx_data_element *de;
+    size_t i;
+    int n;
+
+    for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        const struct field *f = &fields[i];
+        if (strcmp(f->name, name) != 0 || !(f->sets & set_bit(sc->set)))
+            continue;
+        if (f->data) {
+            struct sb v = { 0 };
+            emit_tmpl(&v, f->sql, sc->d);
+            if (!v.oom) {
+                sb_add(o, v.p);
+                note_data(c, sc, v.p);
+            }
+            free(v.p);
+        } else {
+            emit_tmpl(o, f->sql, sc->d);
+        }
+        t->ty = f->ty;
+        t->codes = f->codes ? zx_codes_get(f->codes) : NULL;
+        return 1;
+    }
+    if (is_school_like(sc->set)) {
+        if (strcmp(name, "rural") == 0) {
+            const int *r = zx_plan_rural(c->plan, &n);
+            sb_addf(o, "(s%d.urban_rural IN ", sc->d);
+            add_int_list(c, o, r, n);
+            sb_add(o, ")");
+            t->ty = TY_BOOL;
+            return 1;
+        }
+        for (i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+            if (strcmp(name, families[i]) == 0) {
+                const int *codes = zx_codes_family(name, &n);
+                sb_addf(o, "(s%d.type_code IN ", sc->d);
+                add_int_list(c, o, codes, n);
+                sb_add(o, ")");
+                t->ty = TY_BOOL;
+                return 1;
+            }
+    }
+    de = zx_plan_element(c->plan, name);
+    if (de && (int)de->level == set_level(sc->set))
+        return emit_element(c, sc, de, off, o, t);
+    if (de) {
+        error_at(c, off, "数据项“%s”记录在%s一级，%s中不能直接使用%s", name,
+                 zx_level_name(de->level), zx_entity_name(sc->set),
+                 de->level == ZX_LEVEL_SCHOOL ? "（教师的学校请写 school.）"
+                 : de->level == ZX_LEVEL_TOWN ? "（所在区镇请写 town.）"
+                                               : "");
+    } else {
+        error_at(c, off, "未知的名称“%s”：%s没有这个字段，计划中也没有这个"
+                         "数据项", name, zx_entity_name(sc->set));
+    }
+    t->ty = TY_BAD;
+    return 0;
+}
+
+static void emit_name(struct cc *c, const struct scope *sc, const zx_node *n,
+                      struct sb *o, struct type *t)
+{
+    const zx_setting *set;
+
+    if (!n->member) {
+        emit_field(c, sc, n->str, n->off, o, t);
+        return;
+    }
+    if (strcmp(n->str, "setting") == 0) {
+        set = zx_plan_setting(c->plan, n->member);
+        if (!set) {
+            error_at(c, n->off, "计划中没有名为“%s”的设定", n->member);
+            t->ty = TY_BAD;
+        } else if (set->is_list) {
+            int i;
+            sb_add(o, "(");
+            for (i = 0; i < set->nlist; i++) {
+                if (i)
+                    sb_add(o, ", ");
+                add_real(c, o, set->list[i]);
+            }
+            sb_add(o, ")");
+            t->ty = TY_LIST;
+        } else {
+            add_real(c, o, set->value);
+            t->ty = TY_NUM;
+        }
+        return;
+    }
+    if (strcmp(n->str, "school") == 0 &&
+        (sc->set == ZX_SET_TEACHERS || sc->set == ZX_SET_RECTIFICATIONS)) {
+        struct scope s2 = { ZX_SET_SCHOOLS, sc->d };
+        emit_field(c, &s2, n->member, n->off, o, t);
+        return;
+    }
+    if (strcmp(n->str, "town") == 0 && is_school_like(sc->set)) {
+        const zx_data_element *de = zx_plan_element(c->plan, n->member);
+        if (strcmp(n->member, "name") == 0) {
+            sb_addf(o, "(SELECT name FROM org_unit WHERE id = u%d.parent_id)",
+                    sc->d);
+            t->ty = TY_TEXT;
+        } else if (de && de->level == ZX_LEVEL_TOWN) {
+            emit_element(c, sc, de, n->off, o, t);
+        } else {
+            error_at(c, n->off, "town. 后面应为 name 或区镇一级的数据项，"
+                                "“%s”不是", n->member);
+            t->ty = TY_BAD;
+        }
+        return;
+    }
+    error_at(c, n->off, "无法识别“%s.%s”：%s中只能用 setting.、school.、"
+                        "town. 开头的名称", n->str, n->member,
+             zx_entity_name(sc->set));
+    t->ty = TY_BAD;
+}
+
+static int want(struct cc *c, const zx_node *n, const struct type *t,
+                enum ty ty)
+{
+    if (t->ty == TY_BAD || t->ty == ty ||
+        (ty == TY_NUM && t->ty == TY_CODED))
+        return 1;
+    error_at(c, n->off, "此处应为%s，实为%s", ty_name(ty), ty_name(t->ty));
+    return 0;
+}
+
+/* count(SET[, COND]) and sum(SET, EXPR[, COND]) over the schools or
+ * teachers under the entity in scope. */
+static void emit_aggregate(struct cc *c, const struct scope *sc,
+                           const zx_node *n, struct sb *o, struct type *t)
+{
+    int is_sum = strcmp(n->str, "sum") == 0, d = sc->d + 1, inner;
+    const zx_node *setn = n->nargs ? n->args[0] : NULL;
+    struct scope s2;
+    struct type t2;
+
+    t->ty = TY_NUM;
+    if (!setn || setn->kind != ZX_N_NAME || setn->member ||
+        (strcmp(setn->str, "schools") != 0 &&
+         strcmp(setn->str, "teachers") != 0)) {
+        error_at(c, setn ? setn->off : n->off,
+                 "%s 的第一个参数应为 schools 或 teachers", n->str);
+        return;
+    }
+    inner = strcmp(setn->str, "schools") == 0 ? ZX_SET_SCHOOLS
+                                               : ZX_SET_TEACHERS;
+    if ((is_sum && (n->nargs < 2 || n->nargs > 3)) ||
+        (!is_sum && n->nargs > 2)) {
+        error_at(c, n->off, is_sum ? "sum 的用法：sum(集合, 数值[, 条件])"
+                                   : "count 的用法：count(集合[, 条件])");
+        return;
+    }
+    s2.set = inner;
+    s2.d = d;
+    sb_add(o, is_sum ? "(SELECT coalesce(sum(" : "(SELECT count(*");
+    if (is_sum) {
+        emit(c, &s2, n->args[1], NULL, o, &t2);
+        want(c, n->args[1], &t2, TY_NUM);
+        sb_add(o, "), 0)");
+    } else {
+        sb_add(o, ")");
+    }
+    sb_add(o, " FROM ");
+    emit_from(o, inner, d);
+    /* link the inner rows to the entity in scope */
+    if (sc->set == ZX_SET_TOWNS)
+        sb_addf(o, " AND u%d.parent_id = w%d.id", d, sc->d);
+    else if (sc->set == ZX_SET_GROUPS)
+        sb_addf(o, " AND s%d.group_id = g%d.id", d, sc->d);
+    else if (sc->set == ZX_SET_SCHOOLS && inner == ZX_SET_TEACHERS)
+        sb_addf(o, " AND t%d.school_id = s%d.unit_id", d, sc->d);
+    else
+        error_at(c, n->off, "%s中不能统计 %s", zx_entity_name(sc->set),
+                 setn->str);
+    if (n->nargs == (is_sum ? 3 : 2)) {
+        const zx_node *cond = n->args[n->nargs - 1];
+        sb_add(o, " AND (");
+        emit(c, &s2, cond, NULL, o, &t2);
+        want(c, cond, &t2, TY_BOOL);
+        sb_add(o, ")");
+    }
+    sb_add(o, ")");
+}
+
+static const char *str_arg(struct cc *c, const zx_node *n, int i,
+                           const char *what)
+{
+    if (i >= n->nargs || n->args[i]->kind != ZX_N_STR) {
+        error_at(c, i < n->nargs ? n->args[i]->off : n->off,
+                 "%s 的第 %d 个参数应为%s（加引号的文字）", n->str, i + 1,
+                 what);
+        return NULL;
+    }
+    return n->args[i]->str;
+}
+
+/* role(TITLE[, LEVEL]) and role_since(TITLE) of a teacher. */
+static void emit_role(struct cc *c, const struct scope *sc, const zx_node *n,
+                      struct sb *o, struct type *t)
+{
+    const zx_codelist *titles = zx_codes_get("role_title");
+    const zx_codelist *levels = zx_codes_get("role_level");
+    int since = strcmp(n->str, "role_since") == 0, k, i;
+    const char *title, *level;
+
+    t->ty = since ? TY_NUM : TY_BOOL;
+    if (sc->set != ZX_SET_TEACHERS) {
+        error_at(c, n->off, "%s 只能用于教师", n->str);
+        return;
+    }
+    if (n->nargs < 1 || n->nargs > (since ? 1 : 2)) {
+        error_at(c, n->off, since ? "role_since 的用法：role_since('称号')"
+                                  : "role 的用法：role('称号'[, '级别'])");
+        return;
+    }
+    if (!(title = str_arg(c, n, 0, "称号")))
+        return;
+    if ((k = zx_codes_find(titles, title)) < 0) {
+        error_at(c, n->args[0]->off, "“%s”不是教师称号", title);
+        return;
+    }
+    sb_addf(o, since ? "(SELECT min(start_year) FROM teacher_role r%d"
+                       " WHERE r%d.teacher_id = t%d.id AND r%d.title = "
+                     : "EXISTS (SELECT 1 FROM teacher_role r%d"
+                       " WHERE r%d.teacher_id = t%d.id AND r%d.title = ",
+            sc->d + 1, sc->d + 1, sc->d, sc->d + 1);
+    add_text(c, o, titles->items[k].name);
+    if (!since)
+        sb_addf(o, " AND r%d.start_year <= ?1 AND (r%d.end_year IS NULL"
+                   " OR r%d.end_year >= ?1)",
+                sc->d + 1, sc->d + 1, sc->d + 1);
+    if (n->nargs == 2) {
+        if (!(level = str_arg(c, n, 1, "级别")))
+            return;
+        if ((k = zx_codes_find(levels, level)) < 0) {
+            error_at(c, n->args[1]->off, "“%s”不是称号级别", level);
+            return;
+        }
+        /* the list runs from the highest level down */
+        sb_addf(o, " AND r%d.level IN (", sc->d + 1);
+        for (i = 0; i <= k; i++) {
+            if (i)
+                sb_add(o, ", ");
+            add_text(c, o, levels->items[i].name);
+        }
+        sb_add(o, ")");
+    }
+    sb_add(o, ")");
+}
+
+static void emit_call(struct cc *c, const struct scope *sc, const zx_node *n,
+                      struct sb *o, struct type *t)
+{
+    struct type ta;
+
+    if (strcmp(n->str, "has") == 0) {
+        /* has(x): a value was entered, whatever it is */
+        t->ty = TY_BOOL;
+        if (n->nargs != 1) {
+            error_at(c, n->off, "has 的用法：has(数据项)");
+            return;
+        }
+        sb_add(o, "((");
+        emit(c, sc, n->args[0], NULL, o, &ta);
+        sb_add(o, ") IS NOT NULL)");
+        return;
+    }
+    if (strcmp(n->str, "count") == 0 || strcmp(n->str, "sum") == 0)
+        emit_aggregate(c, sc, n, o, t);
+    else if (strcmp(n->str, "role") == 0 || strcmp(n->str, "role_since") == 0)
+        emit_role(c, sc, n, o, t);
+    else {
+        error_at(c, n->off, "未知的函数“%s”：可用 count、sum、role、"
+                            "role_since、has", n->str);
+        t->ty = TY_BAD;
+    }
+}
+
+/* A string literal where a code or an option is expected. */
+static void emit_string(struct cc *c, const zx_node *n,
+                        const struct type *hint, struct sb *o, struct type *t)
+{
+    int i;
+
+    if (hint && hint->ty == TY_CODED && hint->codes) {
+        i = zx_codes_find(hint->codes, n->str);
+        if (i < 0) {
+            error_at(c, n->off, "“%s”不是“%s”的取值", n->str,
+                     hint->codes->title);
+            t->ty = TY_BAD;
+            return;
+        }
+        add_int(c, o, atoll(hint->codes->items[i].code));
+        *t = *hint;
+        return;
+    }
+    if (hint && hint->ty == TY_OPTION && hint->de) {
+        for (i = 0; i < hint->de->noptions; i++)
+            if (strcmp(hint->de->options[i], n->str) == 0)
+                break;
+        if (i == hint->de->noptions) {
+            error_at(c, n->off, "“%s”不是数据项“%s”的选项", n->str,
+                     hint->de->id);
+            t->ty = TY_BAD;
+            return;
+        }
+        add_text(c, o, n->str);
+        *t = *hint;
+        return;
+    }
+    add_text(c, o, n->str);
+    t->ty = TY_TEXT;
+}
+
+static int comparable(const struct type *a, const struct type *b)
+{
+    if (a->ty == TY_BAD || b->ty == TY_BAD)
+        return 1;
+    if (a->ty == b->ty)
+        return a->ty != TY_CODED || !a->codes || !b->codes ||
+               a->codes == b->codes;
+    return (a->ty == TY_CODED && b->ty == TY_NUM) ||
+           (a->ty == TY_NUM && b->ty == TY_CODED) ||
+           (a->ty == TY_OPTION && b->ty == TY_TEXT) ||
+           (a->ty == TY_TEXT && b->ty == TY_OPTION);
+}
+
+static void emit_compare(struct cc *c, const struct scope *sc,
+                         const zx_node *n, struct sb *o, struct type *t)
+{
+    static const char *const ops[] = { "=", "!=", "<", "<=", ">", ">=" };
+    struct sb a = { 0 }, b = { 0 };
+    struct type ta = { 0 }, tb = { 0 };
+
+    emit(c, sc, n->a, NULL, &a, &ta);
+    emit(c, sc, n->b, &ta, &b, &tb);
+    if (n->a->kind == ZX_N_STR && (tb.ty == TY_CODED || tb.ty == TY_OPTION)) {
+        free(a.p);
+        memset(&a, 0, sizeof(a));
+        emit(c, sc, n->a, &tb, &a, &ta); /* '代课' = employment */
+    }
+    if (!comparable(&ta, &tb))
+        error_at(c, n->off, "不能比较%s与%s", ty_name(ta.ty), ty_name(tb.ty));
+    else if (n->kind != ZX_N_EQ && n->kind != ZX_N_NE &&
+             (ta.ty == TY_BOOL || ta.ty == TY_OPTION))
+        error_at(c, n->off, "%s只能比较相等或不等", ty_name(ta.ty));
+    sb_addf(o, "((%s) %s (%s))", a.p ? a.p : "", ops[n->kind - ZX_N_EQ],
+            b.p ? b.p : "");
+    if (a.oom || b.oom)
+        c->oom = 1;
+    free(a.p);
+    free(b.p);
+    t->ty = TY_BOOL;
+}
+
+static void emit_in(struct cc *c, const struct scope *sc, const zx_node *n,
+                    struct sb *o, struct type *t)
+{
+    struct type ta = { 0 }, te = { 0 };
+    int i;
+
+    sb_add(o, "((");
+    emit(c, sc, n->a, NULL, o, &ta);
+    sb_add(o, ") IN (");
+    for (i = 0; i < n->b->nargs; i++) {
+        if (i)
+            sb_add(o, ", ");
+        emit(c, sc, n->b->args[i], &ta, o, &te);
+        if (!comparable(&ta, &te))
+            error_at(c, n->b->args[i]->off, "列表元素是%s，不能与%s比较",
+                     ty_name(te.ty), ty_name(ta.ty));
+    }
+    if (n->b->nargs == 0)
+        sb_add(o, "NULL");
+    sb_add(o, "))");
+    t->ty = TY_BOOL;
+}
+
+static void emit(struct cc *c, const struct scope *sc, const zx_node *n,
+                 const struct type *hint, struct sb *o, struct type *t)
+{
+    static const char *const arith[] = { "+", "-", "*", "/" };
+    struct type ta = { 0 }, tb = { 0 }, tc = { 0 };
+
+    memset(t, 0, sizeof(*t));
+    switch (n->kind) {
+    case ZX_N_NUM:
+        add_real(c, o, n->num);
+        t->ty = TY_NUM;
+        return;
+    case ZX_N_STR:
+        emit_string(c, n, hint, o, t);
+        return;
+    case ZX_N_BOOL:
+        sb_add(o, n->num ? "1" : "0");
+        t->ty = TY_BOOL;
+        return;
+    case ZX_N_YEAR:
+        sb_add(o, "?1");
+        t->ty = TY_NUM;
+        return;
+    case ZX_N_NAME:
+        emit_name(c, sc, n, o, t);
+        return;
+    case ZX_N_CALL:
+        emit_call(c, sc, n, o, t);
+        return;
+    case ZX_N_LIST:
+        error_at(c, n->off, "列表只能用在 in 后面");
+        t->ty = TY_BAD;
+        return;
+    case ZX_N_NOT:
+        sb_add(o, "(NOT (");
+        emit(c, sc, n->a, NULL, o, &ta);
+        want(c, n->a, &ta, TY_BOOL);
+        sb_add(o, "))");
+        t->ty = TY_BOOL;
+        return;
+    case ZX_N_NEG:
+        sb_add(o, "(-(");
+        emit(c, sc, n->a, NULL, o, &ta);
+        want(c, n->a, &ta, TY_NUM);
+        sb_add(o, "))");
+        t->ty = TY_NUM;
+        return;
+    case ZX_N_AND:
+    case ZX_N_OR:
+        sb_add(o, "((");
+        emit(c, sc, n->a, NULL, o, &ta);
+        want(c, n->a, &ta, TY_BOOL);
+        sb_add(o, n->kind == ZX_N_AND ? ") AND (" : ") OR (");
+        emit(c, sc, n->b, NULL, o, &tb);
+        want(c, n->b, &tb, TY_BOOL);
+        sb_add(o, "))");
+        t->ty = TY_BOOL;
+        return;
+    case ZX_N_EQ: case ZX_N_NE: case ZX_N_LT: case ZX_N_LE: case ZX_N_GT:
+    case ZX_N_GE:
+        emit_compare(c, sc, n, o, t);
+        return;
+    case ZX_N_ADD: case ZX_N_SUB: case ZX_N_MUL: case ZX_N_DIV:
+        /* real division: 1/2 is 0.5, as a clerk expects */
+        sb_add(o, "((");
+        emit(c, sc, n->a, NULL, o, &ta);
+        want(c, n->a, &ta, TY_NUM);
+        sb_addf(o, ") %s (1.0 * ", arith[n->kind - ZX_N_ADD]);
+        emit(c, sc, n->b, NULL, o, &tb);
+        want(c, n->b, &tb, TY_NUM);
+        sb_add(o, "))");
+        t->ty = TY_NUM;
+        return;
+    case ZX_N_IN:
+        if (n->b->kind == ZX_N_LIST) {
+            emit_in(c, sc, n, o, t);
+            return;
+        }
+        sb_add(o, "((");
+        emit(c, sc, n->a, NULL, o, &ta);
+        sb_add(o, ") IN ");
+        emit(c, sc, n->b, NULL, o, &tb);
+        if (tb.ty != TY_LIST && tb.ty != TY_BAD)
+            error_at(c, n->b->off, "in 后面应为列表");
+        sb_add(o, ")");
+        t->ty = TY_BOOL;
+        return;
+    case ZX_N_BETWEEN:
+        sb_add(o, "((");
+        emit(c, sc, n->a, NULL, o, &ta);
+        want(c, n->a, &ta, TY_NUM);
+        sb_add(o, ") BETWEEN (");
+        emit(c, sc, n->b, NULL, o, &tb);
+        want(c, n->b, &tb, TY_NUM);
+        sb_add(o, ") AND (");
+        emit(c, sc, n->c, NULL, o, &tc);
+        want(c, n->c, &tc, TY_NUM);
+        sb_add(o, "))");
+        t->ty = TY_BOOL;
+        return;
+    }
+}
+
+/* Parses and emits one expression of the indicator; want_ty is the type
+ * it must have.  Returns 0 when it could not be compiled. */
+static int emit_source(struct cc *c, const zx_expr_src *src,
+                       enum ty want_ty, struct sb *o)
+{
+    zx_expr *e = NULL;
+    struct scope sc = { c->ind->over, 0 };
+    struct type t;
+    char err[256];
+    int off, rc, before = c->errors;
+
+    c->src = src;
+    rc = zx_expr_parse(src->text, &e, &off, err, sizeof(err));
+    if (rc == ZX_ENOMEM) {
+        c->oom = 1;
+        return 0;
+    }
+    if (rc) {
+        error_at(c, off, "%s", err);
+        return 0;
+    }
+    emit(c, &sc, zx_expr_root(e), NULL, o, &t);
+    if (t.ty != TY_BAD && !(t.ty == want_ty ||
+                            (want_ty == TY_NUM && t.ty == TY_CODED))) {
+        error_at(c, 0, "这里需要%s，表达式的结果是%s", ty_name(want_ty),
+                 ty_name(t.ty));
+    }
+    zx_expr_free(e);
+    return c->errors == before;
+}
+
+int zx_compile_indicator(const zx_plan *plan, const zx_indicator *ind,
+                         zx_sql *out, zx_diag *diag)
+{
+    struct cc c;
+    struct sb q = { 0 }, num = { 0 }, den = { 0 }, ok = { 0 }, wh = { 0 };
+    int cond = ind->kind == ZX_IND_SHARE || ind->kind == ZX_IND_COUNT;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    memset(&c, 0, sizeof(c));
+    c.plan = plan;
+    c.ind = ind;
+    c.diag = diag;
+
+    if (ind->where.text)
+        emit_source(&c, &ind->where, TY_BOOL, &wh);
+    if (ind->numerator.text) {
+        c.measuring = 1;
+        emit_source(&c, &ind->numerator, cond ? TY_BOOL : TY_NUM, &num);
+        c.measuring = 0;
+    }
+    if (ind->denominator.text)
+        emit_source(&c, &ind->denominator, TY_NUM, &den);
+    if (ind->on_track.text)
+        emit_source(&c, &ind->on_track, TY_BOOL, &ok);
+
+    sb_add(&q, "SELECT ");
+    emit_ids(&q, ind->over);
+    /* n: a condition counts 1 when true, 0 when false or unknown */
+    if (cond)
+        sb_addf(&q, ", CASE WHEN %s THEN 1 ELSE 0 END",
+                num.p ? num.p : "1");
+    else if (ind->kind == ZX_IND_MIN || ind->kind == ZX_IND_MAX)
+        sb_addf(&q, ", %s", num.p ? num.p : "NULL");
+    else
+        sb_addf(&q, ", coalesce(%s, 0)", num.p ? num.p : "0");
+    if (ind->kind == ZX_IND_SHARE)
+        sb_add(&q, ", 1");
+    else if (ind->kind == ZX_IND_RATIO)
+        sb_addf(&q, ", coalesce(%s, 0)", den.p ? den.p : "0");
+    else
+        sb_add(&q, ", NULL");
+    if (ok.p)
+        sb_addf(&q, ", CASE WHEN %s THEN 1 ELSE 0 END", ok.p);
+    else
+        sb_add(&q, ", NULL");
+    sb_addf(&q, ", %s", c.hasdata.n ? "" : "1");
+    if (c.hasdata.n)
+        sb_addf(&q, "CASE WHEN %s THEN 1 ELSE 0 END", c.hasdata.p);
+    sb_add(&q, " FROM ");
+    emit_from(&q, ind->over, 0);
+    if (wh.p)
+        sb_addf(&q, " AND (%s)", wh.p);
+
+    if (c.oom || q.oom || num.oom || den.oom || ok.oom || wh.oom ||
+        c.hasdata.oom) {
+        rc = ZX_ENOMEM;
+    } else if (c.errors) {
+        rc = ZX_EDATA;
+    } else {
+        out->text = q.p;
+        q.p = NULL;
+        out->params = c.params;
+        out->nparams = c.nparams;
+        c.params = NULL;
+        c.nparams = 0;
+        out->reads_data = c.reads_data;
+        rc = ZX_OK;
+    }
+    free(q.p);
+    free(num.p);
+    free(den.p);
+    free(ok.p);
+    free(wh.p);
+    free(c.hasdata.p);
+    free_params(c.params, c.nparams);
+    return rc;
+}
+
+void zx_sql_free(zx_sql *sql)
+{
+    free(sql->text);
+    free_params(sql->params, sql->nparams);
+    memset(sql, 0, sizeof(*sql));
+}

@@ -1,0 +1,52 @@
+/*
+ * compile.h - turns an indicator of a plan into one SQL query.
+ *
+ * The query returns one row per entity in the indicator's scope (a
+ * school, a teacher, a town ...) with the ids it rolls up to and its
+ * contribution:
+ *
+ *   0 school_id   1 town_id   2 group_id   (NULL where not applicable)
+ *   3 n           numerator contribution (1/0 for a condition, a number)
+ *   4 d           denominator contribution (NULL when the kind has none)
+ *   5 ok          the on_track condition (NULL when the indicator has none)
+ *   6 has_data    1 when the entity has a value for the data its
+ *                 numerator reads (data elements, mechanism tables)
+ *
+ * Names in expressions resolve to registry columns, data elements and the
+ * mechanisms' tables (docs/plan-format.md lists them); every literal of
+ * the plan becomes a bound parameter, never SQL text.  Parameter 1 is the
+ * year evaluated, parameter 2 the first day of the plan's first year; the
+ * others are listed in the result.  Problems are reported at the line and
+ * column of the offending character in the plan file.
+ */
+#ifndef ZX_COMPILE_H
+#define ZX_COMPILE_H
+
+#include "diag.h"
+#include "plan.h"
+
+enum zx_param_type { ZX_PARAM_INT, ZX_PARAM_REAL, ZX_PARAM_TEXT };
+
+typedef struct zx_param {
+    enum zx_param_type type;
+    long long i;
+    double d;
+    char *text;           /* ZX_PARAM_TEXT: a copy owned by the zx_sql */
+} zx_param;
+
+typedef struct zx_sql {
+    char *text;           /* the query; malloc'd */
+    zx_param *params;     /* ?3, ?4, ...: params[0] is ?3 */
+    int nparams;
+    int reads_data;       /* the numerator reads data elements or
+                             mechanism tables */
+} zx_sql;
+
+/* Compiles ind of plan into *out (free with zx_sql_free).  Returns ZX_OK,
+ * ZX_EDATA with every problem in diag, or ZX_ENOMEM. */
+int zx_compile_indicator(const zx_plan *plan, const zx_indicator *ind,
+                         zx_sql *out, zx_diag *diag);
+
+void zx_sql_free(zx_sql *sql);
+
+#endif

@@ -1,0 +1,472 @@
+/*
+ * indicator.c - the evaluation engine (see indicator.h).
+ *
+ * The org units are read once per evaluation into an array in output
+ * order; each entity row of an indicator's query adds its contribution to
+ * the accumulators of its school, town, group and the city.  Ramped
+ * milestones start from the unit's own baseline-year value, so the same
+ * query runs a second time for the baseline year when needed.
+ */
+#include "indicator.h"
+#include "compile.h"
+#include "zx.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct compiled {
+    zx_sql sql;
+    sqlite3_stmt *st;
+};
+
+struct zx_engine {
+    zx_db *db;
+    const zx_plan *plan;
+    const zx_indicator *inds;    /* the plan's, in plan order */
+    struct compiled *ind;        /* per indicator, in plan order */
+    int n;
+    char first_day[16];          /* "YYYY-01-01" of the first plan year */
+};
+
+struct unit {
+    long long id, parent, group;
+    enum zx_level level;
+    char *code, *name;
+};
+
+struct units {
+    struct unit *v;
+    int n;
+    int *idx;                    /* org_unit id -> index in v, or -1 */
+    long long maxid;
+    int city;                    /* index of the city */
+};
+
+struct acc {
+    double n, d, mn, mx;
+    long long entities, has, notok, nvals;
+};
+
+const char *zx_status_name(enum zx_status s)
+{
+    switch (s) {
+    case ZX_STATUS_MET:      return "达标";
+    case ZX_STATUS_ON_TRACK: return "按期推进";
+    case ZX_STATUS_BEHIND:   return "滞后";
+    case ZX_STATUS_NO_DATA:  return "无数据";
+    case ZX_STATUS_INFO:     return "仅供参考";
+    }
+    return "?";
+}
+
+const char *zx_status_id(enum zx_status s)
+{
+    switch (s) {
+    case ZX_STATUS_MET:      return "met";
+    case ZX_STATUS_ON_TRACK: return "on_track";
+    case ZX_STATUS_BEHIND:   return "behind";
+    case ZX_STATUS_NO_DATA:  return "no_data";
+    case ZX_STATUS_INFO:     return "info";
+    }
+    return "?";
+}
+
+static void free_compiled(zx_engine *e)
+{
+    int i;
+
+    for (i = 0; i < e->n; i++) {
+        sqlite3_finalize(e->ind[i].st);
+        zx_sql_free(&e->ind[i].sql);
+    }
+    free(e->ind);
+    e->ind = NULL;
+    e->n = 0;
+}
+
+/* Compiles and prepares every indicator; reports every problem. */
+static int compile_all(zx_engine *e, zx_diag *diag)
+{
+    const zx_indicator *inds;
+    int n, i, rc = ZX_OK;
+
+    inds = e->inds = zx_plan_indicators(e->plan, &n);
+    e->ind = calloc((size_t)(n ? n : 1), sizeof(*e->ind));
+    if (!e->ind)
+        return ZX_ENOMEM;
+    e->n = n;
+    for (i = 0; i < n; i++) {
+        struct compiled *c = &e->ind[i];
+        int r = zx_compile_indicator(e->plan, &inds[i], &c->sql, diag);
+        if (r == ZX_ENOMEM)
+            return r;
+        if (r) {
+            rc = ZX_EDATA;
+            continue;
+        }
+        if (sqlite3_prepare_v3(zx_db_sqlite(e->db), c->sql.text, -1,
+                               SQLITE_PREPARE_PERSISTENT, &c->st,
+                               NULL) != SQLITE_OK) {
+            /* a compiler bug, not the plan's fault: say so plainly */
+            zx_diag_add(diag, zx_plan_file(e->plan), inds[i].pos.line,
+                        inds[i].pos.col - 1,
+                        "指标 %s 无法生成查询（程序错误）：%s", inds[i].id,
+                        zx_db_errmsg(e->db));
+            rc = ZX_EDATA;
+        }
+    }
+    return rc;
+}
+
+int zx_engine_open(zx_db *db, const zx_plan *plan, zx_engine **out,
+                   zx_diag *diag)
+{
+    zx_engine *e = calloc(1, sizeof(*e));
+    const int *years;
+    int n, rc;
+
+    *out = NULL;
+    if (!e)
+        return ZX_ENOMEM;
+    e->db = db;
+    e->plan = plan;
+    years = zx_plan_years(plan, &n);
+    snprintf(e->first_day, sizeof(e->first_day), "%04d-01-01",
+             n ? years[0] : zx_plan_baseline(plan) + 1);
+    rc = compile_all(e, diag);
+    if (rc) {
+        zx_engine_close(e);
+        return rc;
+    }
+    *out = e;
+    return ZX_OK;
+}
+
+void zx_engine_close(zx_engine *e)
+{
+    if (!e)
+        return;
+    free_compiled(e);
+    free(e);
+}
+
+int zx_indicator_check(const zx_plan *plan, zx_diag *diag)
+{
+    zx_db *db = NULL;
+    zx_engine *e = NULL;
+    char err[256];
+    int rc;
+
+    rc = zx_db_open(":memory:", ZX_DB_CREATE, &db, err, sizeof(err));
+    if (rc) {
+        zx_diag_add(diag, "", 0, -1, "%s", err);
+        return rc;
+    }
+    rc = zx_engine_open(db, plan, &e, diag);
+    zx_engine_close(e);
+    zx_db_close(db);
+    return rc;
+}
+
+/* ---- org units ---------------------------------------------------------- */
+
+static void free_units(struct units *u)
+{
+    int i;
+
+    for (i = 0; i < u->n; i++) {
+        free(u->v[i].code);
+        free(u->v[i].name);
+    }
+    free(u->v);
+    free(u->idx);
+    memset(u, 0, sizeof(*u));
+}
+
+static int load_units(zx_db *db, struct units *u)
+{
+    sqlite3_stmt *st;
+    long long i;
+    int cap = 0, step;
+
+    memset(u, 0, sizeof(*u));
+    u->city = -1;
+    u->maxid = zx_db_int(db, "SELECT max(id) FROM org_unit", NULL, 0);
+    u->idx = malloc((size_t)(u->maxid + 1) * sizeof(int));
+    if (!u->idx)
+        return ZX_ENOMEM;
+    for (i = 0; i <= u->maxid; i++)
+        u->idx[i] = -1;
+    st = zx_db_prepare(db, "SELECT u.id, u.kind, u.parent_id, s.group_id,"
+                           " u.code, u.name FROM org_unit u"
+                           " LEFT JOIN school s ON s.unit_id = u.id"
+                           " ORDER BY CASE u.kind WHEN 'city' THEN 0"
+                           " WHEN 'town' THEN 1 WHEN 'group' THEN 2"
+                           " ELSE 3 END, u.code");
+    if (!st)
+        return ZX_EDB;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        struct unit *x;
+        const char *kind = (const char *)sqlite3_column_text(st, 1);
+        if (u->n == cap) {
+            int c2 = cap ? cap * 2 : 256;
+            struct unit *v = realloc(u->v, (size_t)c2 * sizeof(*v));
+            if (!v)
+                return ZX_ENOMEM;
+            u->v = v;
+            cap = c2;
+        }
+        x = &u->v[u->n];
+        x->id = sqlite3_column_int64(st, 0);
+        x->level = kind[0] == 'c' ? ZX_LEVEL_CITY
+                   : kind[0] == 't' ? ZX_LEVEL_TOWN
+                   : kind[0] == 'g' ? ZX_LEVEL_GROUP
+                                    : ZX_LEVEL_SCHOOL;
+        x->parent = sqlite3_column_int64(st, 2);
+        x->group = sqlite3_column_int64(st, 3);
+        x->code = strdup((const char *)sqlite3_column_text(st, 4));
+        x->name = strdup((const char *)sqlite3_column_text(st, 5));
+        if (!x->code || !x->name) {
+            free(x->code);
+            free(x->name);
+            return ZX_ENOMEM;
+        }
+        if (x->id >= 0 && x->id <= u->maxid)
+            u->idx[x->id] = u->n;
+        if (x->level == ZX_LEVEL_CITY && u->city < 0)
+            u->city = u->n;
+        u->n++;
+    }
+    sqlite3_reset(st);
+    return step == SQLITE_DONE && u->city >= 0 ? ZX_OK : ZX_EDB;
+}
+
+static int index_of(const struct units *u, long long id)
+{
+    return id > 0 && id <= u->maxid ? u->idx[id] : -1;
+}
+
+/* Whether unit x lies inside the unit with index w (-1: everywhere). */
+static int inside(const struct units *u, const struct unit *x, int w)
+{
+    const struct unit *wu;
+
+    if (w < 0 || w == u->city || x == &u->v[w])
+        return 1;
+    wu = &u->v[w];
+    switch (wu->level) {
+    case ZX_LEVEL_TOWN:
+        return x->level == ZX_LEVEL_SCHOOL && x->parent == wu->id;
+    case ZX_LEVEL_GROUP:
+        return x->level == ZX_LEVEL_SCHOOL && x->group == wu->id;
+    default:
+        return 0;
+    }
+}
+
+/* ---- evaluation ----------------------------------------------------------- */
+
+static void add_to(struct acc *a, const zx_indicator *ind, double n, int nnull,
+                   double d, int ok, int oknull, int has)
+{
+    a->entities++;
+    a->has += has;
+    if (!oknull && !ok)
+        a->notok++;
+    if (ind->kind == ZX_IND_MIN || ind->kind == ZX_IND_MAX) {
+        if (nnull)
+            return;
+        if (a->nvals == 0 || n < a->mn)
+            a->mn = n;
+        if (a->nvals == 0 || n > a->mx)
+            a->mx = n;
+        a->nvals++;
+        return;
+    }
+    a->n += n;
+    a->d += d;
+}
+
+/* Runs the indicator's query for year and accumulates per unit. */
+static int accumulate(zx_engine *e, int k, int year, const struct units *u,
+                      struct acc *acc)
+{
+    const zx_indicator *ind = &e->inds[k];
+    struct compiled *c = &e->ind[k];
+    int i, step;
+
+    memset(acc, 0, (size_t)u->n * sizeof(*acc));
+    sqlite3_reset(c->st);
+    sqlite3_clear_bindings(c->st);
+    sqlite3_bind_int(c->st, 1, year);
+    sqlite3_bind_text(c->st, 2, e->first_day, -1, SQLITE_STATIC);
+    for (i = 0; i < c->sql.nparams; i++) {
+        const zx_param *p = &c->sql.params[i];
+        if (p->type == ZX_PARAM_INT)
+            sqlite3_bind_int64(c->st, i + 3, p->i);
+        else if (p->type == ZX_PARAM_REAL)
+            sqlite3_bind_double(c->st, i + 3, p->d);
+        else
+            sqlite3_bind_text(c->st, i + 3, p->text, -1, SQLITE_STATIC);
+    }
+    while ((step = sqlite3_step(c->st)) == SQLITE_ROW) {
+        double n = sqlite3_column_double(c->st, 3);
+        double d = sqlite3_column_double(c->st, 4);
+        int nnull = sqlite3_column_type(c->st, 3) == SQLITE_NULL;
+        int ok = sqlite3_column_int(c->st, 5);
+        int oknull = sqlite3_column_type(c->st, 5) == SQLITE_NULL;
+        int has = sqlite3_column_int(c->st, 6);
+        int targets[3], t;
+
+        targets[0] = index_of(u, sqlite3_column_int64(c->st, 0));
+        targets[1] = index_of(u, sqlite3_column_int64(c->st, 1));
+        targets[2] = index_of(u, sqlite3_column_int64(c->st, 2));
+        for (t = 0; t < 3; t++)
+            if (targets[t] >= 0)
+                add_to(&acc[targets[t]], ind, n, nnull, d, ok, oknull, has);
+        add_to(&acc[u->city], ind, n, nnull, d, ok, oknull, has);
+    }
+    sqlite3_reset(c->st);
+    return step == SQLITE_DONE ? ZX_OK : ZX_EDB;
+}
+
+static double value_of(const zx_indicator *ind, const struct acc *a)
+{
+    if (a->entities == 0)
+        return NAN;
+    switch (ind->kind) {
+    case ZX_IND_SHARE:
+    case ZX_IND_RATIO:
+        return a->d > 0 ? 100.0 * a->n / a->d : NAN;
+    case ZX_IND_COUNT:
+    case ZX_IND_SUM:
+        return a->n;
+    case ZX_IND_MIN:
+        return a->nvals ? a->mn : NAN;
+    case ZX_IND_MAX:
+        return a->nvals ? a->mx : NAN;
+    }
+    return NAN;
+}
+
+/* a reaches b in the indicator's direction (with a little slack for
+ * floating point: 99.99999 is 100%) */
+static int reaches(const zx_indicator *ind, double a, double b)
+{
+    const double eps = 1e-9;
+
+    return ind->lower_is_better ? a <= b + eps : a >= b - eps;
+}
+
+static void judge(const zx_engine *e, const zx_indicator *ind,
+                  const struct acc *a, zx_result *r)
+{
+    int absolute = ind->kind == ZX_IND_COUNT || ind->kind == ZX_IND_SUM ||
+                   ind->kind == ZX_IND_MIN || ind->kind == ZX_IND_MAX;
+
+    r->target = ind->target_is_range ? ind->target_min : ind->target;
+    r->above_range = ind->target_is_range && !isnan(r->value) &&
+                     r->value > ind->target_max;
+    r->milestone = zx_plan_milestone(e->plan, ind, r->year, r->baseline);
+    if (isnan(r->value) || a->entities == 0 ||
+        (e->ind[ind - e->inds].sql.reads_data && a->has == 0))
+        r->status = ZX_STATUS_NO_DATA;
+    else if (absolute && r->level != ZX_LEVEL_CITY)
+        r->status = ZX_STATUS_INFO;
+    else if (reaches(ind, r->value, r->target))
+        r->status = ZX_STATUS_MET;
+    else if (ind->on_track.text ? a->notok == 0
+                                : !isnan(r->milestone) &&
+                                      reaches(ind, r->value, r->milestone))
+        r->status = ZX_STATUS_ON_TRACK;
+    else
+        r->status = ZX_STATUS_BEHIND;
+}
+
+static int eval_one(zx_engine *e, int k, int year, unsigned levels,
+                    const struct units *u, int w, struct acc *acc,
+                    struct acc *base, zx_result_fn fn, void *ctx)
+{
+    const zx_indicator *ind = &e->inds[k];
+    int need_base = ind->milestones.kind != ZX_MS_EXPLICIT &&
+                    year > zx_plan_baseline(e->plan);
+    int i, rc;
+
+    levels &= ind->levels;
+    if (!levels)
+        return ZX_OK;
+    if ((rc = accumulate(e, k, year, u, acc)))
+        return rc;
+    if (need_base &&
+        (rc = accumulate(e, k, zx_plan_baseline(e->plan), u, base)))
+        return rc;
+    for (i = 0; i < u->n; i++) {
+        const struct unit *x = &u->v[i];
+        const struct acc *a = &acc[i];
+        zx_result r;
+
+        if (!(levels & (1u << x->level)) || !inside(u, x, w))
+            continue;
+        /* a unit with nothing of this set under it has no result: a
+         * teacher indicator says nothing of a town without teachers */
+        if (x->level != ZX_LEVEL_CITY && a->entities == 0 &&
+            (ind->over == ZX_SET_TOWNS) != (x->level == ZX_LEVEL_TOWN))
+            continue;
+        memset(&r, 0, sizeof(r));
+        r.ind = ind;
+        r.year = year;
+        r.level = x->level;
+        r.unit_id = x->id;
+        r.unit_code = x->code;
+        r.unit_name = x->name;
+        r.entities = a->entities;
+        r.numerator = ind->kind == ZX_IND_MIN || ind->kind == ZX_IND_MAX
+                          ? NAN : a->n;
+        r.denominator = ind->kind == ZX_IND_SHARE ||
+                                ind->kind == ZX_IND_RATIO
+                            ? a->d : NAN;
+        r.value = value_of(ind, a);
+        r.baseline = need_base ? value_of(ind, &base[i])
+                     : year <= zx_plan_baseline(e->plan) ? r.value : NAN;
+        judge(e, ind, a, &r);
+        if ((rc = fn(ctx, &r)))
+            return rc;
+    }
+    return ZX_OK;
+}
+
+int zx_engine_eval(zx_engine *e, const zx_indicator *ind, int year,
+                   unsigned levels, long long within, zx_result_fn fn,
+                   void *ctx)
+{
+    struct units u;
+    struct acc *acc = NULL, *base = NULL;
+    int k, w = -1, rc;
+
+    if ((rc = load_units(e->db, &u)))
+        goto fail;
+    if (within) {
+        w = index_of(&u, within);
+        if (w < 0) {
+            rc = ZX_ENOTFOUND;
+            goto fail;
+        }
+    }
+    rc = ZX_ENOMEM;
+    acc = malloc((size_t)(u.n ? u.n : 1) * sizeof(*acc));
+    base = malloc((size_t)(u.n ? u.n : 1) * sizeof(*base));
+    if (!acc || !base)
+        goto fail;
+    rc = ZX_OK;
+    for (k = 0; k < e->n && rc == ZX_OK; k++)
+        if (!ind || ind == &e->inds[k])
+            rc = eval_one(e, k, year, levels, &u, w, acc, base, fn, ctx);
+
+fail:
+    free(acc);
+    free(base);
+    free_units(&u);
+    return rc;
+}

@@ -1,0 +1,83 @@
+/*
+ * indicator.h - the engine: a plan's indicators evaluated on the live
+ * database for any year, at every level (city, town, group, school).
+ *
+ * Opening an engine compiles every indicator to one prepared query
+ * (compile.h).  Evaluating runs that query for the year and rolls the
+ * per-entity rows up the org tree in one pass: a town's share is the
+ * town's numerator over the town's denominator, never an average of its
+ * schools' shares.  There is no batch step: each evaluation reads the
+ * data as they are, so a value written a moment ago is counted.
+ *
+ * Status of a result for year Y (docs/plan-format.md):
+ *   达标 met        the final target is reached (a range: its bottom);
+ *   按期推进 on track  not met, but Y's milestone is reached, or, when the
+ *                   indicator has an on_track condition, every entity in
+ *                   scope meets it;
+ *   滞后 behind      neither;
+ *   无数据 no data   nothing in scope, or the indicator reads data that no
+ *                   entity in scope has entered;
+ *   仅供参考 info    an absolute count or sum shown below the city level,
+ *                   where the plan sets no target.
+ */
+#ifndef ZX_INDICATOR_H
+#define ZX_INDICATOR_H
+
+#include "db.h"
+#include "diag.h"
+#include "plan.h"
+
+enum zx_status {
+    ZX_STATUS_MET, ZX_STATUS_ON_TRACK, ZX_STATUS_BEHIND, ZX_STATUS_NO_DATA,
+    ZX_STATUS_INFO
+};
+
+/* "达标", "按期推进", ... (static). */
+const char *zx_status_name(enum zx_status s);
+/* "met", "on_track", "behind", "no_data", "info" (static). */
+const char *zx_status_id(enum zx_status s);
+
+typedef struct zx_engine zx_engine;
+
+typedef struct zx_result {
+    const zx_indicator *ind;
+    int year;
+    enum zx_level level;
+    long long unit_id;
+    const char *unit_code, *unit_name;  /* valid during the callback */
+    long long entities;       /* entities in scope under the unit */
+    double numerator;         /* NaN when the kind has none */
+    double denominator;       /* NaN when the kind has none */
+    double value;             /* NaN when there is no value */
+    double target;            /* the final target (a range: its bottom) */
+    double milestone;         /* for the year; NaN when unknown */
+    double baseline;          /* the value in the plan's baseline year */
+    enum zx_status status;
+    int above_range;          /* range target and value above its top */
+} zx_result;
+
+/* Called per result; a non-zero return stops the evaluation and is
+ * returned by it. */
+typedef int (*zx_result_fn)(void *ctx, const zx_result *r);
+
+/* Compiles and prepares every indicator of plan against an empty
+ * database of the current schema, reporting every problem.  Returns ZX_OK
+ * or ZX_EDATA. */
+int zx_indicator_check(const zx_plan *plan, zx_diag *diag);
+
+/* An engine for plan over db; both must outlive it.  Problems in the plan
+ * go to diag (ZX_EDATA). */
+int zx_engine_open(zx_db *db, const zx_plan *plan, zx_engine **out,
+                   zx_diag *diag);
+void zx_engine_close(zx_engine *e);
+
+/* Evaluates ind (every indicator when NULL) for year at the levels in
+ * the bit set `levels` (1u << zx_level; each indicator contributes only
+ * its own levels) for the units inside org unit `within` (0: all).
+ * Results come in plan order, then city, towns, groups, schools, each by
+ * code. */
+int zx_engine_eval(zx_engine *e, const zx_indicator *ind, int year,
+                   unsigned levels, long long within, zx_result_fn fn,
+                   void *ctx);
+
+#endif
