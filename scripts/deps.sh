@@ -4,10 +4,13 @@
 # Debian 12, as root (or through sudo when available).
 set -eu
 
-# Build and test dependencies, by Debian package name.
+# Build and test dependencies, by Debian package name.  With --bench, also
+# the peers the benchmarks measure against.
 PKGS="build-essential pkg-config sqlite3 libsqlite3-dev libjansson-dev
 libsodium-dev libcsv-dev libxlsxwriter-dev libzip-dev libexpat1-dev
 libcriterion-dev libyaml-dev"
+
+[ "${1:-}" = "--bench" ] && PKGS="$PKGS python3-pandas"
 
 missing=""
 for p in $PKGS; do

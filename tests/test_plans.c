@@ -11,6 +11,8 @@
  */
 #include "testutil.h"
 
+#include "demo.h"
+#include "indicator.h"
 #include "plan.h"
 
 #include <ctype.h>
@@ -556,4 +558,97 @@ Test(plans, targets_and_milestones_follow_indicators_md)
         check_milestones(p, ind, &r[i]);
     }
     zx_plan_free(p);
+}
+
+/* ---- both plans compute on a demo city ---- */
+
+struct tally {
+    int results, city;
+    const char *want;       /* an indicator id whose city result we keep */
+    zx_result kept;
+};
+
+static int tally(void *ctx, const zx_result *r)
+{
+    struct tally *t = ctx;
+
+    t->results++;
+    if (r->level == ZX_LEVEL_CITY) {
+        t->city++;
+        if (t->want && strcmp(r->ind->id, t->want) == 0)
+            t->kept = *r;
+    }
+    return 0;
+}
+
+static zx_db *demo_city(void)
+{
+    zx_db *db = tu_db(tu_tmpdir());
+    zx_demo_opts o = { 1, 1, "test" };
+
+    cr_assert_eq(zx_demo_generate(db, &o, NULL, NULL, NULL), ZX_OK);
+    return db;
+}
+
+/* A neighbouring county's plan, with its own years, rural codes, targets
+ * and a data element the Haimen plan lacks, computes on the same program:
+ * a county is a file, not code. */
+Test(plans, other_county_computes_without_code_change)
+{
+    zx_db *db = demo_city();
+    zx_plan *p = load(OTHER);
+    zx_engine *e = NULL;
+    zx_diag *d = zx_diag_new();
+    struct tally t = { 0, 0, "school-bus", { 0 } };
+    long long schools;
+    int n;
+
+    /* school buses in every rural (210/220) compulsory school but one */
+    schools = zx_db_int(db, "SELECT count(*) FROM school WHERE urban_rural IN"
+                            " (210, 220) AND type_code IN (211, 218, 219,"
+                            " 311, 312, 319, 341, 345)", NULL, 0);
+    cr_assert(schools > 1);
+    cr_assert_eq(zx_db_exec(db, "INSERT INTO data_value(element, unit_id, year,"
+                                " num, entered_by, entered_at)"
+                                " SELECT 'school_bus_coverage', unit_id, 2022,"
+                                " unit_id != (SELECT min(unit_id) FROM school"
+                                " WHERE urban_rural IN (210, 220)"
+                                " AND type_code IN (211, 218, 219, 311, 312,"
+                                " 319, 341, 345)), 'test', 'now' FROM school"), ZX_OK);
+    cr_assert_eq(zx_engine_open(db, p, &e, d), ZX_OK);
+    cr_assert_eq(zx_engine_eval(e, NULL, 2022, 0x1f, 0, tally, &t), ZX_OK);
+    zx_plan_indicators(p, &n);
+    cr_assert_eq(t.city, n, "one city result per indicator");
+    cr_assert_eq((long long)t.kept.denominator, schools);
+    cr_assert_eq((long long)t.kept.numerator, schools - 1);
+    cr_assert_neq(t.kept.status, ZX_STATUS_NO_DATA);
+    zx_engine_close(e);
+    zx_plan_free(p);
+    zx_diag_free(d);
+    zx_db_close(db);
+}
+
+/* Every indicator of the built-in plan evaluates on the demo city, at
+ * every level, without an engine error. */
+Test(plans, haimen_computes_on_the_demo_city)
+{
+    zx_db *db = demo_city();
+    zx_plan *p = load(HAIMEN);
+    zx_engine *e = NULL;
+    zx_diag *d = zx_diag_new();
+    struct tally t = { 0, 0, "substitutes", { 0 } };
+    int n;
+
+    cr_assert_eq(zx_engine_open(db, p, &e, d), ZX_OK);
+    cr_assert_eq(zx_engine_eval(e, NULL, 2021, 0x1f, 0, tally, &t), ZX_OK);
+    zx_plan_indicators(p, &n);
+    cr_assert_eq(t.city, n);
+    cr_assert(t.results > 20 * n, "towns, groups and schools too");
+    cr_assert_eq((long long)t.kept.value,
+                 zx_db_int(db, "SELECT count(*) FROM teacher"
+                               " WHERE employment = 3", NULL, -1));
+    zx_engine_close(e);
+    zx_plan_free(p);
+    zx_diag_free(d);
+    zx_db_close(db);
 }

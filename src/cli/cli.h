@@ -54,6 +54,10 @@ int zx_cli_usage_error(const char *cmd, const char *fmt, ...)
  * 32 bytes; returns buf. */
 const char *zx_cli_grouped(long long v, char *buf);
 
+/* Writes s to stdout as one CSV field (quoted when it needs to be),
+ * followed by a comma, or by CRLF when last is set. */
+void zx_cli_csv_cell(const char *s, int last);
+
 /* Prints s to stdout padded with spaces to `width` display columns (a
  * Chinese character takes two). */
 void zx_cli_pad(const char *s, int width);
@@ -84,9 +88,17 @@ int zx_cmd_template(zx_cli *cli, int argc, char **argv);
 int zx_cmd_summary(zx_cli *cli, int argc, char **argv);
 int zx_cmd_plan(zx_cli *cli, int argc, char **argv);
 int zx_cmd_indicators(zx_cli *cli, int argc, char **argv);
+int zx_cmd_tasks(zx_cli *cli, int argc, char **argv);
+int zx_cmd_task(zx_cli *cli, int argc, char **argv);
+int zx_cmd_values(zx_cli *cli, int argc, char **argv);
+
+/* `import values FILE` and `template values ...` (cmd_values.c). */
+int zx_cli_import_values(zx_cli *cli, const char *file, int dry_run);
+int zx_cli_template_values(zx_cli *cli, int argc, char **argv);
 
 extern const char zx_usage_init[], zx_usage_demo[], zx_usage_import[],
     zx_usage_export[], zx_usage_template[], zx_usage_summary[],
-    zx_usage_plan[], zx_usage_indicators[];
+    zx_usage_plan[], zx_usage_indicators[], zx_usage_tasks[],
+    zx_usage_task[], zx_usage_values[];
 
 #endif

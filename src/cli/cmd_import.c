@@ -18,6 +18,8 @@ const char zx_usage_import[] =
     "  enrolment   在校生（按 学校标识码 + 年度）\n"
     "  teachers    教师（按 教师编号）\n"
     "  roles       教师称号（按 教师编号 + 称号 + 级别 + 起始年份）\n"
+    "  values      计划数据项的值（第一列为单位标识，其余每列一个数据项；\n"
+    "              模板: zhenxing template values --level school）\n"
     "\n"
     "CSV 可为 UTF-8（带或不带 BOM）或 GBK/GB18030 编码；XLSX 读取第一个工作表。\n"
     "第一行为表头（列的顺序不限）。文件中任何一行有错误时，整个文件都不写入，\n"
@@ -54,9 +56,12 @@ int zx_cmd_import(zx_cli *cli, int argc, char **argv)
     }
     if (!kind || !file)
         return zx_cli_usage_error("import", "需要指定类别和文件");
+    if (strcmp(kind, "values") == 0)
+        return zx_cli_import_values(cli, file, dry);
     if (!zx_sheetdef_get(kind))
         return zx_cli_usage_error("import", "未知的类别“%s”，应为 schools、"
-                                  "enrolment、teachers 或 roles", kind);
+                                  "enrolment、teachers、roles 或 values",
+                                  kind);
     if ((code = zx_cli_open_db(cli, 0, &db)))
         return code;
     diag = zx_diag_new();

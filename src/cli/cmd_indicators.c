@@ -16,7 +16,7 @@
 
 const char zx_usage_indicators[] =
     "用法: zhenxing [--db 路径] indicators [--year 年度] [--unit 编码]\n"
-    "                [--level city|town|group|school] [--id 指标]\n"
+    "                [--level city|town|group|school|all] [--id 指标]\n"
     "                [--format table|json|csv]\n"
     "\n"
     "按数据库中现行的计划计算各项指标：分子、分母、值、目标、当年里程碑和状态\n"
@@ -25,7 +25,7 @@ const char zx_usage_indicators[] =
     "选项:\n"
     "  --year 年度     默认为计划年度中不晚于今年的最后一年\n"
     "  --unit 编码     只看该单位及其下属（市、区镇、集团编码或学校标识码）\n"
-    "  --level 层级    city 市、town 区镇、group 集团、school 学校；\n"
+    "  --level 层级    city 市、town 区镇、group 集团、school 学校、all 全部；\n"
     "                  默认为 --unit 所在层级，未指定单位时为 city\n"
     "  --id 指标       只算这一项指标（如 seed-teachers）\n"
     "  --format 格式   table（默认）、json 或 csv\n";
@@ -53,22 +53,6 @@ static json_t *num_json(double v)
     if (v == floor(v) && fabs(v) < 1e15)
         return json_integer((json_int_t)v);
     return json_real(round(v * 1e4) / 1e4);
-}
-
-static void csv_cell(const char *s, int last)
-{
-    if (strpbrk(s, ",\"\r\n")) {
-        putchar('"');
-        for (; *s; s++) {
-            if (*s == '"')
-                putchar('"');
-            putchar(*s);
-        }
-        putchar('"');
-    } else {
-        fputs(s, stdout);
-    }
-    fputs(last ? "\r\n" : ",", stdout);
 }
 
 static int print_result(void *ctx, const zx_result *r)
@@ -105,19 +89,19 @@ static int print_result(void *ctx, const zx_result *r)
     if (o->format == 2) {
         char year[8];
         snprintf(year, sizeof(year), "%d", r->year);
-        csv_cell(r->ind->id, 0);
-        csv_cell(r->ind->clause, 0);
-        csv_cell(r->ind->name, 0);
-        csv_cell(year, 0);
-        csv_cell(zx_level_name(r->level), 0);
-        csv_cell(r->unit_code, 0);
-        csv_cell(r->unit_name, 0);
-        csv_cell(nu, 0);
-        csv_cell(de, 0);
-        csv_cell(v, 0);
-        csv_cell(t, 0);
-        csv_cell(m, 0);
-        csv_cell(zx_status_name(r->status), 1);
+        zx_cli_csv_cell(r->ind->id, 0);
+        zx_cli_csv_cell(r->ind->clause, 0);
+        zx_cli_csv_cell(r->ind->name, 0);
+        zx_cli_csv_cell(year, 0);
+        zx_cli_csv_cell(zx_level_name(r->level), 0);
+        zx_cli_csv_cell(r->unit_code, 0);
+        zx_cli_csv_cell(r->unit_name, 0);
+        zx_cli_csv_cell(nu, 0);
+        zx_cli_csv_cell(de, 0);
+        zx_cli_csv_cell(v, 0);
+        zx_cli_csv_cell(t, 0);
+        zx_cli_csv_cell(m, 0);
+        zx_cli_csv_cell(zx_status_name(r->status), 1);
         return 0;
     }
     if (isnan(r->denominator))
@@ -200,9 +184,11 @@ int zx_cmd_indicators(zx_cli *cli, int argc, char **argv)
                                   "json 或 csv", fmt);
         goto done;
     }
-    if (level_s && (level = zx_level_parse(level_s)) < 0) {
+    if (level_s && strcmp(level_s, "all") == 0)
+        level = ZX_NLEVELS;
+    else if (level_s && (level = zx_level_parse(level_s)) < 0) {
         code = zx_cli_usage_error("indicators", "层级“%s”无效：应为 city、"
-                                  "town、group 或 school", level_s);
+                                  "town、group、school 或 all", level_s);
         goto done;
     }
     if (!diag || (code = zx_cli_open_db(cli, 0, &db)))
@@ -267,8 +253,9 @@ int zx_cmd_indicators(zx_cli *cli, int argc, char **argv)
         zx_cli_pad("分子/分母", 14);
         printf("%9s %10s %6s  %s\n", "值", "目标", "里程碑", "状态");
     }
-    rc = zx_engine_eval(eng, ind, year, 1u << level, within, print_result,
-                        &o);
+    rc = zx_engine_eval(eng, ind, year,
+                        level == ZX_NLEVELS ? ~0u : 1u << level, within,
+                        print_result, &o);
     if (rc) {
         fprintf(stderr, "zhenxing indicators: 计算失败：%s\n",
                 rc == ZX_EDB ? zx_db_errmsg(db) : zx_strerror(rc));

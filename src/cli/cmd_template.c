@@ -22,6 +22,8 @@ const char zx_usage_template[] =
     "  enrolment   在校生\n"
     "  teachers    教师\n"
     "  roles       教师称号\n"
+    "  values      计划数据项（zhenxing template values [--level school|town|\n"
+    "              group|teacher]，预先列出该层级的全部单位）\n"
     "\n"
     "选项:\n"
     "  -o, --out 文件   写入该文件（默认写到标准输出，须重定向到文件）\n"
@@ -66,7 +68,9 @@ int zx_cmd_template(zx_cli *cli, int argc, char **argv)
     char kinds[256];
     int i, r, rc;
 
-    (void)cli;
+    if (argc > 1 && strcmp(argv[1], "values") == 0)
+        return zx_cli_template_values(cli, argc - 1, argv + 1);
+
     for (i = 1; i < argc; i++) {
         a = argv[i];
         if ((r = zx_cli_option(argc, argv, &i, "--out", "-o", &out))) {

@@ -88,6 +88,22 @@ const char *zx_cli_grouped(long long v, char *buf)
     return buf;
 }
 
+void zx_cli_csv_cell(const char *s, int last)
+{
+    if (strpbrk(s, ",\"\r\n")) {
+        putchar('"');
+        for (; *s; s++) {
+            if (*s == '"')
+                putchar('"');
+            putchar(*s);
+        }
+        putchar('"');
+    } else {
+        fputs(s, stdout);
+    }
+    fputs(last ? "\r\n" : ",", stdout);
+}
+
 void zx_cli_pad(const char *s, int width)
 {
     int w = zx_text_width(s);

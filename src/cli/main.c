@@ -35,6 +35,11 @@ static const zx_cmd commands[] = {
     { "plan", zx_cmd_plan, "检查、查看或载入计划文件", zx_usage_plan },
     { "indicators", zx_cmd_indicators, "计算各项指标的完成情况",
       zx_usage_indicators },
+    { "tasks", zx_cmd_tasks, "各项任务在各单位的进展（逾期在前）",
+      zx_usage_tasks },
+    { "task", zx_cmd_task, "查看、更新任务，附加或取回佐证文件",
+      zx_usage_task },
+    { "values", zx_cmd_values, "查看或填写数据项的值", zx_usage_values },
     { "help", cmd_help, "显示帮助", usage_help },
 };
 

@@ -118,6 +118,7 @@ struct cc {
     int nparams, capparams;
     struct sb hasdata;              /* "x IS NOT NULL OR ..." (depth 0) */
     int measuring;                  /* compiling the numerator */
+    unsigned enrol;                 /* bit d: enrolment read at depth d */
     int reads_data;
     int errors;
     int oom;
@@ -229,22 +230,32 @@ static void add_int_list(struct cc *c, struct sb *out, const int *v, int n)
 
 /* ---- entity sets ------------------------------------------------------ */
 
+/* The enrolment of the year, joined only where an expression reads it:
+ * over a million teachers the join alone triples the query's time. */
+static void emit_enrol(struct sb *o, int d, int with)
+{
+    if (with)
+        sb_addf(o, " LEFT JOIN enrolment e%d ON e%d.school_id = s%d.unit_id"
+                   " AND e%d.year = ?1",
+                d, d, d, d);
+}
+
 /* FROM clause of set at depth d, and the condition every row meets. */
-static void emit_from(struct sb *o, enum zx_entity set, int d)
+static void emit_from(struct sb *o, enum zx_entity set, int d, int enrol)
 {
     switch (set) {
     case ZX_SET_SCHOOLS:
-        sb_addf(o, "school s%d JOIN org_unit u%d ON u%d.id = s%d.unit_id"
-                   " LEFT JOIN enrolment e%d ON e%d.school_id = s%d.unit_id"
-                   " AND e%d.year = ?1 WHERE 1",
-                d, d, d, d, d, d, d, d);
+        sb_addf(o, "school s%d JOIN org_unit u%d ON u%d.id = s%d.unit_id",
+                d, d, d, d);
+        emit_enrol(o, d, enrol);
+        sb_add(o, " WHERE 1");
         break;
     case ZX_SET_TEACHERS:
         sb_addf(o, "teacher t%d JOIN school s%d ON s%d.unit_id ="
-                   " t%d.school_id JOIN org_unit u%d ON u%d.id = s%d.unit_id"
-                   " LEFT JOIN enrolment e%d ON e%d.school_id = s%d.unit_id"
-                   " AND e%d.year = ?1 WHERE 1",
-                d, d, d, d, d, d, d, d, d, d, d);
+                   " t%d.school_id JOIN org_unit u%d ON u%d.id = s%d.unit_id",
+                d, d, d, d, d, d, d);
+        emit_enrol(o, d, enrol);
+        sb_add(o, " WHERE 1");
         break;
     case ZX_SET_TOWNS:
         sb_addf(o, "org_unit w%d WHERE w%d.kind = 'town'", d, d);
@@ -259,11 +270,23 @@ static void emit_from(struct sb *o, enum zx_entity set, int d)
         break;
     case ZX_SET_RECTIFICATIONS:
         sb_addf(o, "rectification r%d JOIN school s%d ON s%d.unit_id ="
-                   " r%d.school_id JOIN org_unit u%d ON u%d.id = s%d.unit_id"
-                   " LEFT JOIN enrolment e%d ON e%d.school_id = s%d.unit_id"
-                   " AND e%d.year = ?1 WHERE 1",
-                d, d, d, d, d, d, d, d, d, d, d);
+                   " r%d.school_id JOIN org_unit u%d ON u%d.id = s%d.unit_id",
+                d, d, d, d, d, d, d);
+        emit_enrol(o, d, enrol);
+        sb_add(o, " WHERE 1");
         break;
+    }
+}
+
+/* The entity rows are grouped per the smallest unit they roll up to, so
+ * that SQLite, not the caller, sums a school's thousand teachers. */
+static const char *group_key(enum zx_entity set)
+{
+    switch (set) {
+    case ZX_SET_TOWNS:           return "w0.id";
+    case ZX_SET_GROUPS:          return "g0.id";
+    case ZX_SET_PAIRING_MENTORS: return "u0.id";
+    default:                     return "s0.unit_id";
     }
 }
 
@@ -544,6 +567,8 @@ static int emit_field(struct cc *c, const struct scope *sc, const char *name,
         const struct field *f = &fields[i];
         if (strcmp(f->name, name) != 0 || !(f->sets & set_bit(sc->set)))
             continue;
+        if (strstr(f->sql, "$e"))
+            c->enrol |= 1u << sc->d;
         if (f->data) {
             struct sb v = { 0 };
             emit_tmpl(&v, f->sql, sc->d);
@@ -669,6 +694,7 @@ static void emit_aggregate(struct cc *c, const struct scope *sc,
 {
     int is_sum = strcmp(n->str, "sum") == 0, d = sc->d + 1, inner;
     const zx_node *setn = n->nargs ? n->args[0] : NULL;
+    struct sb val = { 0 }, cond = { 0 };
     struct scope s2;
     struct type t2;
 
@@ -690,16 +716,25 @@ static void emit_aggregate(struct cc *c, const struct scope *sc,
     }
     s2.set = inner;
     s2.d = d;
-    sb_add(o, is_sum ? "(SELECT coalesce(sum(" : "(SELECT count(*");
+    /* the inner expressions first: they tell whether the FROM needs the
+     * enrolment join */
+    c->enrol &= ~(1u << d);
     if (is_sum) {
-        emit(c, &s2, n->args[1], NULL, o, &t2);
+        emit(c, &s2, n->args[1], NULL, &val, &t2);
         want(c, n->args[1], &t2, TY_NUM);
-        sb_add(o, "), 0)");
-    } else {
-        sb_add(o, ")");
     }
+    if (n->nargs == (is_sum ? 3 : 2)) {
+        const zx_node *cnd = n->args[n->nargs - 1];
+        emit(c, &s2, cnd, NULL, &cond, &t2);
+        want(c, cnd, &t2, TY_BOOL);
+    }
+    if (is_sum)
+        sb_addf(o, "(SELECT coalesce(sum(%s), 0)", val.p ? val.p : "0");
+    else
+        sb_add(o, "(SELECT count(*)");
     sb_add(o, " FROM ");
-    emit_from(o, inner, d);
+    emit_from(o, inner, d, c->enrol & (1u << d));
+    c->enrol &= ~(1u << d);
     /* link the inner rows to the entity in scope */
     if (sc->set == ZX_SET_TOWNS)
         sb_addf(o, " AND u%d.parent_id = w%d.id", d, sc->d);
@@ -710,14 +745,13 @@ static void emit_aggregate(struct cc *c, const struct scope *sc,
     else
         error_at(c, n->off, "%s中不能统计 %s", zx_entity_name(sc->set),
                  setn->str);
-    if (n->nargs == (is_sum ? 3 : 2)) {
-        const zx_node *cond = n->args[n->nargs - 1];
-        sb_add(o, " AND (");
-        emit(c, &s2, cond, NULL, o, &t2);
-        want(c, cond, &t2, TY_BOOL);
-        sb_add(o, ")");
-    }
+    if (cond.p)
+        sb_addf(o, " AND (%s)", cond.p);
     sb_add(o, ")");
+    if (val.oom || cond.oom)
+        c->oom = 1;
+    free(val.p);
+    free(cond.p);
 }
 
 static const char *str_arg(struct cc *c, const zx_node *n, int i,
@@ -1053,7 +1087,9 @@ int zx_compile_indicator(const zx_plan *plan, const zx_indicator *ind,
 {
     struct cc c;
     struct sb q = { 0 }, num = { 0 }, den = { 0 }, ok = { 0 }, wh = { 0 };
+    struct sb n = { 0 };
     int cond = ind->kind == ZX_IND_SHARE || ind->kind == ZX_IND_COUNT;
+    int minmax = ind->kind == ZX_IND_MIN || ind->kind == ZX_IND_MAX;
     int rc;
 
     memset(out, 0, sizeof(*out));
@@ -1074,35 +1110,49 @@ int zx_compile_indicator(const zx_plan *plan, const zx_indicator *ind,
     if (ind->on_track.text)
         emit_source(&c, &ind->on_track, TY_BOOL, &ok);
 
+    /* per entity: n (a condition counts 1 when true, 0 when false or
+     * unknown), d, ok and has, summed per group_key */
+    if (cond)
+        sb_addf(&n, "CASE WHEN %s THEN 1 ELSE 0 END", num.p ? num.p : "1");
+    else if (ind->kind == ZX_IND_MIN || ind->kind == ZX_IND_MAX)
+        sb_add(&n, num.p ? num.p : "NULL");
+    else
+        sb_addf(&n, "coalesce(%s, 0)", num.p ? num.p : "0");
     sb_add(&q, "SELECT ");
     emit_ids(&q, ind->over);
-    /* n: a condition counts 1 when true, 0 when false or unknown */
-    if (cond)
-        sb_addf(&q, ", CASE WHEN %s THEN 1 ELSE 0 END",
-                num.p ? num.p : "1");
-    else if (ind->kind == ZX_IND_MIN || ind->kind == ZX_IND_MAX)
-        sb_addf(&q, ", %s", num.p ? num.p : "NULL");
+    /* SQLite evaluates an expression once per use, and n may hold a
+     * subquery per entity: it appears once or twice, as the kind needs */
+    if (minmax)
+        sb_add(&q, ", count(*), NULL, ");
     else
-        sb_addf(&q, ", coalesce(%s, 0)", num.p ? num.p : "0");
+        sb_addf(&q, ", count(*), sum(%s), ", n.p);
     if (ind->kind == ZX_IND_SHARE)
-        sb_add(&q, ", 1");
+        sb_add(&q, "count(*)");
     else if (ind->kind == ZX_IND_RATIO)
-        sb_addf(&q, ", coalesce(%s, 0)", den.p ? den.p : "0");
+        sb_addf(&q, "sum(coalesce(%s, 0))", den.p ? den.p : "0");
     else
-        sb_add(&q, ", NULL");
+        sb_add(&q, "NULL");
+    if (ind->kind == ZX_IND_MIN)
+        sb_addf(&q, ", min(%s), NULL, count(%s)", n.p, n.p);
+    else if (ind->kind == ZX_IND_MAX)
+        sb_addf(&q, ", NULL, max(%s), count(%s)", n.p, n.p);
+    else
+        sb_add(&q, ", NULL, NULL, 0");
     if (ok.p)
-        sb_addf(&q, ", CASE WHEN %s THEN 1 ELSE 0 END", ok.p);
+        sb_addf(&q, ", sum(CASE WHEN %s THEN 0 ELSE 1 END)", ok.p);
     else
-        sb_add(&q, ", NULL");
-    sb_addf(&q, ", %s", c.hasdata.n ? "" : "1");
+        sb_add(&q, ", 0");
     if (c.hasdata.n)
-        sb_addf(&q, "CASE WHEN %s THEN 1 ELSE 0 END", c.hasdata.p);
+        sb_addf(&q, ", sum(CASE WHEN %s THEN 1 ELSE 0 END)", c.hasdata.p);
+    else
+        sb_add(&q, ", count(*)");
     sb_add(&q, " FROM ");
-    emit_from(&q, ind->over, 0);
+    emit_from(&q, ind->over, 0, c.enrol & 1u);
     if (wh.p)
         sb_addf(&q, " AND (%s)", wh.p);
+    sb_addf(&q, " GROUP BY %s", group_key(ind->over));
 
-    if (c.oom || q.oom || num.oom || den.oom || ok.oom || wh.oom ||
+    if (c.oom || q.oom || num.oom || den.oom || ok.oom || wh.oom || n.oom ||
         c.hasdata.oom) {
         rc = ZX_ENOMEM;
     } else if (c.errors) {
@@ -1118,6 +1168,7 @@ int zx_compile_indicator(const zx_plan *plan, const zx_indicator *ind,
         rc = ZX_OK;
     }
     free(q.p);
+    free(n.p);
     free(num.p);
     free(den.p);
     free(ok.p);

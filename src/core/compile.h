@@ -1,16 +1,18 @@
 /*
  * compile.h - turns an indicator of a plan into one SQL query.
  *
- * The query returns one row per entity in the indicator's scope (a
- * school, a teacher, a town ...) with the ids it rolls up to and its
- * contribution:
+ * The query returns one row per smallest unit the entities in scope roll
+ * up to (a school for schools and teachers, a town, a group), summing the
+ * entities' contributions:
  *
  *   0 school_id   1 town_id   2 group_id   (NULL where not applicable)
- *   3 n           numerator contribution (1/0 for a condition, a number)
- *   4 d           denominator contribution (NULL when the kind has none)
- *   5 ok          the on_track condition (NULL when the indicator has none)
- *   6 has_data    1 when the entity has a value for the data its
- *                 numerator reads (data elements, mechanism tables)
+ *   3 entities    how many entities are in scope
+ *   4 n           sum of numerator contributions (1/0 for a condition)
+ *   5 d           sum of denominator contributions (NULL: kind has none)
+ *   6 min n       7 max n     8 count of non-NULL n  (for min and max)
+ *   9 not ok      entities failing the on_track condition (0 if none)
+ *   10 has data   entities with a value for the data their numerator
+ *                 reads (data elements, mechanism tables)
  *
  * Names in expressions resolve to registry columns, data elements and the
  * mechanisms' tables (docs/plan-format.md lists them); every literal of

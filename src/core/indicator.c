@@ -268,32 +268,27 @@ static int inside(const struct units *u, const struct unit *x, int w)
 
 /* ---- evaluation ----------------------------------------------------------- */
 
-static void add_to(struct acc *a, const zx_indicator *ind, double n, int nnull,
-                   double d, int ok, int oknull, int has)
+/* Adds a group row of the query (see compile.h) to a unit's totals. */
+static void add_to(struct acc *a, const struct acc *g)
 {
-    a->entities++;
-    a->has += has;
-    if (!oknull && !ok)
-        a->notok++;
-    if (ind->kind == ZX_IND_MIN || ind->kind == ZX_IND_MAX) {
-        if (nnull)
-            return;
-        if (a->nvals == 0 || n < a->mn)
-            a->mn = n;
-        if (a->nvals == 0 || n > a->mx)
-            a->mx = n;
-        a->nvals++;
-        return;
+    a->entities += g->entities;
+    a->has += g->has;
+    a->notok += g->notok;
+    a->n += g->n;
+    a->d += g->d;
+    if (g->nvals) {
+        if (a->nvals == 0 || g->mn < a->mn)
+            a->mn = g->mn;
+        if (a->nvals == 0 || g->mx > a->mx)
+            a->mx = g->mx;
+        a->nvals += g->nvals;
     }
-    a->n += n;
-    a->d += d;
 }
 
 /* Runs the indicator's query for year and accumulates per unit. */
 static int accumulate(zx_engine *e, int k, int year, const struct units *u,
                       struct acc *acc)
 {
-    const zx_indicator *ind = &e->inds[k];
     struct compiled *c = &e->ind[k];
     int i, step;
 
@@ -312,21 +307,24 @@ static int accumulate(zx_engine *e, int k, int year, const struct units *u,
             sqlite3_bind_text(c->st, i + 3, p->text, -1, SQLITE_STATIC);
     }
     while ((step = sqlite3_step(c->st)) == SQLITE_ROW) {
-        double n = sqlite3_column_double(c->st, 3);
-        double d = sqlite3_column_double(c->st, 4);
-        int nnull = sqlite3_column_type(c->st, 3) == SQLITE_NULL;
-        int ok = sqlite3_column_int(c->st, 5);
-        int oknull = sqlite3_column_type(c->st, 5) == SQLITE_NULL;
-        int has = sqlite3_column_int(c->st, 6);
+        struct acc g;
         int targets[3], t;
 
+        g.entities = sqlite3_column_int64(c->st, 3);
+        g.n = sqlite3_column_double(c->st, 4);
+        g.d = sqlite3_column_double(c->st, 5);
+        g.mn = sqlite3_column_double(c->st, 6);
+        g.mx = sqlite3_column_double(c->st, 7);
+        g.nvals = sqlite3_column_int64(c->st, 8);
+        g.notok = sqlite3_column_int64(c->st, 9);
+        g.has = sqlite3_column_int64(c->st, 10);
         targets[0] = index_of(u, sqlite3_column_int64(c->st, 0));
         targets[1] = index_of(u, sqlite3_column_int64(c->st, 1));
         targets[2] = index_of(u, sqlite3_column_int64(c->st, 2));
         for (t = 0; t < 3; t++)
             if (targets[t] >= 0)
-                add_to(&acc[targets[t]], ind, n, nnull, d, ok, oknull, has);
-        add_to(&acc[u->city], ind, n, nnull, d, ok, oknull, has);
+                add_to(&acc[targets[t]], &g);
+        add_to(&acc[u->city], &g);
     }
     sqlite3_reset(c->st);
     return step == SQLITE_DONE ? ZX_OK : ZX_EDB;
@@ -409,10 +407,9 @@ static int eval_one(zx_engine *e, int k, int year, unsigned levels,
 
         if (!(levels & (1u << x->level)) || !inside(u, x, w))
             continue;
-        /* a unit with nothing of this set under it has no result: a
-         * teacher indicator says nothing of a town without teachers */
-        if (x->level != ZX_LEVEL_CITY && a->entities == 0 &&
-            (ind->over == ZX_SET_TOWNS) != (x->level == ZX_LEVEL_TOWN))
+        /* a unit with nothing in scope under it has no result: a share
+         * of rural schools says nothing of an urban school */
+        if (x->level != ZX_LEVEL_CITY && a->entities == 0)
             continue;
         memset(&r, 0, sizeof(r));
         r.ind = ind;

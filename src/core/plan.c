@@ -90,7 +90,7 @@ static const struct {
     { "区镇和集团的字段", " name code type " },
     { "结对导师的字段", " programme paired active " },
     { "整改事项的字段", " due_year closed_on_time " },
-    { "函数", " count sum role role_since " },
+    { "函数", " count sum role role_since has " },
     { "关键字", " and or not in between true false year setting " },
     { "实体集或单位",
       " schools teachers towns groups pairing_mentors rectifications"
