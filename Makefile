@@ -99,7 +99,9 @@ check: $(BIN) $(TEST_BIN)
 	@tests/run.sh $(BUILD)
 
 bench: $(BIN)
+	@scripts/deps.sh --bench
 	@bench/import/run.sh $(BIN)
+	@bench/indicators/run.sh $(BIN)
 
 clean:
 	rm -rf build build-san

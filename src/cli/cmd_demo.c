@@ -4,6 +4,8 @@
  */
 #include "audit.h"
 #include "cli.h"
+#include "demoplan.h"
+#include "planstore.h"
 #include "demo.h"
 #include "zx.h"
 
@@ -92,6 +94,36 @@ static void print_stats(const zx_cli *cli, const zx_demo_opts *o,
     printf("\n查看概况: zhenxing --db %s summary\n", cli->db_path);
 }
 
+/* The plan in force, set in motion: data values for the baseline and the
+ * plan years up to DEMO_AS_OF, and task progress as it stood then. */
+#define DEMO_AS_OF 2021
+
+static int fill_plan(zx_db *db, const zx_demo_opts *o)
+{
+    zx_plan *plan = NULL;
+    zx_diag *diag = zx_diag_new();
+    zx_demoplan_stats ps;
+    int rc;
+
+    rc = diag ? zx_planstore_get(db, &plan, diag) : ZX_ENOMEM;
+    if (rc == ZX_ENOTFOUND) {
+        zx_diag_free(diag);
+        return ZX_EXIT_OK; /* a database made before plans: registry only */
+    }
+    if (rc == ZX_OK)
+        rc = zx_demoplan_fill(db, plan, o->seed, DEMO_AS_OF, &ps);
+    if (rc == ZX_OK)
+        printf("  计划进展（截至 %d 年底）：数据项取值 %lld 条，任务进展 %lld 条，"
+               "进展说明 %lld 条\n", DEMO_AS_OF, ps.values, ps.task_rows,
+               ps.notes);
+    else
+        fprintf(stderr, "zhenxing demo: 计划进展未能生成：%s\n",
+                zx_strerror(rc));
+    zx_plan_free(plan);
+    zx_diag_free(diag);
+    return rc ? zx_cli_exit_code(rc) : ZX_EXIT_OK;
+}
+
 int zx_cmd_demo(zx_cli *cli, int argc, char **argv)
 {
     zx_demo_opts o = { 1, 1, NULL };
@@ -133,7 +165,7 @@ int zx_cmd_demo(zx_cli *cli, int argc, char **argv)
         print_stats(cli, &o, &st,
                     (double)(t1.tv_sec - t0.tv_sec) +
                         (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-        code = ZX_EXIT_OK;
+        code = fill_plan(db, &o);
         break;
     case ZX_EEXIST:
         fprintf(stderr,
