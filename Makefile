@@ -98,10 +98,14 @@ test: deps
 check: $(BIN) $(TEST_BIN)
 	@tests/run.sh $(BUILD)
 
-bench: $(BIN)
+$(BUILD)/bench/latency: bench/indicators/latency.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+bench: $(BIN) $(BUILD)/bench/latency
 	@scripts/deps.sh --bench
 	@bench/import/run.sh $(BIN)
-	@bench/indicators/run.sh $(BIN)
+	@bench/indicators/run.sh $(BIN) province $(BUILD)/bench/latency
 
 clean:
 	rm -rf build build-san

@@ -423,3 +423,67 @@ Test(indicator, expression_errors_have_positions)
     zx_plan_free(plan);
     zx_diag_free(d);
 }
+
+/* One engine kept open, as the server keeps it: cached totals are reused
+ * only while nothing they read has changed, so every write shows at the
+ * next read, whether it is a data value (stamped by a trigger) or the
+ * registry (stamped by registry.c). */
+Test(indicator, cached_results_see_every_write)
+{
+    char text[4096];
+    zx_plan *plan = NULL;
+    zx_engine *e = NULL;
+    zx_diag *d = zx_diag_new();
+    zx_registry *reg;
+    struct rows rs;
+
+    snprintf(text, sizeof(text), "%s"
+             "  - id: counselling-room\n"
+             "    clause: 3.3.2-E3\n"
+             "    goal: conditions\n"
+             "    name: 心理咨询室\n"
+             "    kind: share\n"
+             "    over: schools\n"
+             "    where: \"rural\"\n"
+             "    numerator: \"counselling_room\"\n"
+             "    unit: \"%%\"\n"
+             "    target: 100\n"
+             "  - id: seed\n"
+             "    clause: 3.5.3-N3\n"
+             "    goal: conditions\n"
+             "    name: 种子教师\n"
+             "    kind: count\n"
+             "    over: teachers\n"
+             "    numerator: \"role('种子教师')\"\n"
+             "    unit: 人\n"
+             "    target: 10\n", plan_head);
+    cr_assert_eq(zx_plan_load_text(text, strlen(text), "t.yaml", &plan, d),
+                 ZX_OK);
+    cr_assert_eq(zx_engine_open(db, plan, &e, d), ZX_OK);
+    rs.n = 0;
+    cr_assert_eq(zx_engine_eval(e, NULL, 2021, 1, 0, collect, &rs), ZX_OK);
+    cr_assert_eq(rs.r[0].n, 1);
+    cr_assert_eq(rs.r[1].n, 3);
+    rs.n = 0;
+    cr_assert_eq(zx_engine_eval(e, NULL, 2021, 1, 0, collect, &rs), ZX_OK);
+    cr_assert_eq(rs.r[0].n, 1, "nothing changed: the same figures");
+
+    value("counselling_room", "3206840004", 0, 1);
+    rs.n = 0;
+    cr_assert_eq(zx_engine_eval(e, NULL, 2021, 1, 0, collect, &rs), ZX_OK);
+    cr_assert_eq(rs.r[0].n, 2, "a value written is counted");
+
+    cr_assert_eq(zx_db_begin(db), ZX_OK);
+    cr_assert_eq(zx_registry_open(db, "test", &reg), ZX_OK);
+    school(reg, "3206840005", "戊小学", "乙镇", 211, 220, -1, 50);
+    teacher(reg, "T08", "3206840005", 1, "种子教师", 2020);
+    zx_registry_close(reg);
+    cr_assert_eq(zx_db_commit(db), ZX_OK);
+    rs.n = 0;
+    cr_assert_eq(zx_engine_eval(e, NULL, 2021, 1, 0, collect, &rs), ZX_OK);
+    cr_assert_eq(rs.r[0].d, 4, "a school added is in scope");
+    cr_assert_eq(rs.r[1].n, 4, "a role added is counted");
+    zx_engine_close(e);
+    zx_plan_free(plan);
+    zx_diag_free(d);
+}

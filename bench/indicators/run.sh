@@ -6,14 +6,21 @@
 # identical; then the times and their ratio are printed (target: zhenxing
 # at least 10 times faster than pandas' compute step).
 #
-# Usage: bench/indicators/run.sh [path/to/zhenxing] [scale]   (scale:
-# province by default, or city or a number)
+# Then, with the built-in plan in force again, the latency of a city-level
+# dashboard read right after a single value write (bench/indicators/
+# latency.c; target p95 under 100 ms).
+#
+# Usage: bench/indicators/run.sh [path/to/zhenxing] [scale] [latency]
+#   scale: province by default, or city or a number; latency: the built
+#   bench/indicators/latency program (skipped when not given)
 set -eu
 BIN=${1:-build/zhenxing}
 SCALE=${2:-province}
+LATENCY=${3:-}
 YEAR=2021
 here=$(cd "$(dirname "$0")" && pwd)
 case "$BIN" in /*) ;; *) BIN="$(pwd)/$BIN" ;; esac
+case "$LATENCY" in /*|"") ;; *) LATENCY="$(pwd)/$LATENCY" ;; esac
 work=$(mktemp -d /tmp/zxbench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -78,3 +85,9 @@ awk -v z="$best" -v rows="$(wc -l < z.cmp)" \
     printf "pandas compute               %6.2f s  (+ %.2f s reading the CSV)\n", comp, load
     printf "ratio pandas/zhenxing        %6.1f   (target >= 10)\n", comp / z
 }'
+
+if [ -n "$LATENCY" ]; then
+    "$BIN" --db zx.db plan load "$here/../../plans/haimen-2020-2022.yaml" \
+        >/dev/null
+    "$LATENCY" zx.db 100
+fi

@@ -119,6 +119,8 @@ struct cc {
     struct sb hasdata;              /* "x IS NOT NULL OR ..." (depth 0) */
     int measuring;                  /* compiling the numerator */
     unsigned enrol;                 /* bit d: enrolment read at depth d */
+    char **deps;                    /* stamp keys read, without repeats */
+    int ndeps, capdeps;
     int reads_data;
     int errors;
     int oom;
@@ -173,6 +175,42 @@ static int push_param(struct cc *c, zx_param p)
     }
     c->params[c->nparams++] = p;
     return c->nparams + 2; /* ?1 is the year, ?2 the plan's first day */
+}
+
+/* Notes that the query reads what stamp key covers. */
+static void add_dep(struct cc *c, const char *kind, const char *name)
+{
+    char key[160];
+    int i;
+
+    snprintf(key, sizeof(key), "%s:%s", kind, name);
+    for (i = 0; i < c->ndeps; i++)
+        if (strcmp(c->deps[i], key) == 0)
+            return;
+    if (c->ndeps == c->capdeps) {
+        int cap = c->capdeps ? c->capdeps * 2 : 8;
+        char **a = realloc(c->deps, (size_t)cap * sizeof(*a));
+        if (!a) {
+            c->oom = 1;
+            return;
+        }
+        c->deps = a;
+        c->capdeps = cap;
+    }
+    if (!(c->deps[c->ndeps] = strdup(key))) {
+        c->oom = 1;
+        return;
+    }
+    c->ndeps++;
+}
+
+static void free_deps(char **d, int n)
+{
+    int i;
+
+    for (i = 0; i < n; i++)
+        free(d[i]);
+    free(d);
 }
 
 static void free_params(zx_param *p, int n)
@@ -382,87 +420,89 @@ struct field {
     const char *codes;    /* TY_CODED: code list id */
     int data;             /* read from a mechanism table: counts as data */
     const char *sql;      /* $s $u $e $t $w $g $p $r = aliases at depth */
+    const char *stamp;    /* the table whose stamp covers it (stamp.h), or
+                             NULL for the registry, which every query reads */
 };
 
 static const struct field fields[] = {
-    { "name", S_SCH | S_RECT, TY_TEXT, NULL, 0, "$u.name" },
-    { "code", S_SCH | S_RECT, TY_TEXT, NULL, 0, "$u.code" },
-    { "type", S_SCH | S_RECT, TY_CODED, "school_type", 0, "$s.type_code" },
+    { "name", S_SCH | S_RECT, TY_TEXT, NULL, 0, "$u.name", NULL },
+    { "code", S_SCH | S_RECT, TY_TEXT, NULL, 0, "$u.code", NULL },
+    { "type", S_SCH | S_RECT, TY_CODED, "school_type", 0, "$s.type_code", NULL },
     { "urban_rural", S_SCH | S_RECT, TY_CODED, "urban_rural", 0,
-      "$s.urban_rural" },
-    { "town_seat", S_SCH | S_RECT, TY_BOOL, NULL, 0, "$s.town_seat" },
-    { "private", S_SCH | S_RECT, TY_BOOL, NULL, 0, "($s.owner = 22)" },
-    { "hq", S_SCH | S_RECT, TY_BOOL, NULL, 0, "$s.group_hq" },
-    { "students", S_SCH | S_RECT, TY_NUM, NULL, 1, "$e.students" },
-    { "classes", S_SCH | S_RECT, TY_NUM, NULL, 1, "$e.classes" },
-    { "boarders", S_SCH | S_RECT, TY_NUM, NULL, 1, "$e.boarders" },
-    { "special_students", S_SCH | S_RECT, TY_NUM, NULL, 1, "$e.special" },
+      "$s.urban_rural", NULL },
+    { "town_seat", S_SCH | S_RECT, TY_BOOL, NULL, 0, "$s.town_seat", NULL },
+    { "private", S_SCH | S_RECT, TY_BOOL, NULL, 0, "($s.owner = 22)", NULL },
+    { "hq", S_SCH | S_RECT, TY_BOOL, NULL, 0, "$s.group_hq", NULL },
+    { "students", S_SCH | S_RECT, TY_NUM, NULL, 1, "$e.students", NULL },
+    { "classes", S_SCH | S_RECT, TY_NUM, NULL, 1, "$e.classes", NULL },
+    { "boarders", S_SCH | S_RECT, TY_NUM, NULL, 1, "$e.boarders", NULL },
+    { "special_students", S_SCH | S_RECT, TY_NUM, NULL, 1, "$e.special", NULL },
     { "funded_students", S_SCH | S_RECT, TY_NUM, NULL, 1,
       "(SELECT funded_students FROM funding WHERE school_id = $s.unit_id"
-      " AND year = ?1)" },
+      " AND year = ?1)", "funding" },
     { "staff_norm", S_SCH | S_RECT, TY_NUM, NULL, 1,
       "(SELECT norm FROM staffing WHERE school_id = $s.unit_id"
-      " AND year = ?1)" },
+      " AND year = ?1)", "staffing" },
     { "staff_actual", S_SCH | S_RECT, TY_NUM, NULL, 1,
       "(SELECT actual FROM staffing WHERE school_id = $s.unit_id"
-      " AND year = ?1)" },
+      " AND year = ?1)", "staffing" },
     { "itinerant_lacking", S_SCH | S_RECT, TY_NUM, NULL, 1,
       "(SELECT sum(hours_lacking) FROM itinerant_need"
-      " WHERE school_id = $s.unit_id AND year = ?1)" },
+      " WHERE school_id = $s.unit_id AND year = ?1)", "itinerant_need" },
     { "itinerant_covered", S_SCH | S_RECT, TY_NUM, NULL, 1,
       "(SELECT sum(hours_covered) FROM itinerant_need"
-      " WHERE school_id = $s.unit_id AND year = ?1)" },
+      " WHERE school_id = $s.unit_id AND year = ?1)", "itinerant_need" },
     { "inspector_assigned", S_SCH | S_RECT, TY_BOOL, NULL, 0,
       "EXISTS (SELECT 1 FROM inspector_assignment"
-      " WHERE school_id = $s.unit_id)" },
+      " WHERE school_id = $s.unit_id)", "inspector_assignment" },
 
-    { "name", S_TEA, TY_TEXT, NULL, 0, "$t.name" },
-    { "no", S_TEA, TY_TEXT, NULL, 0, "$t.teacher_no" },
-    { "gender", S_TEA, TY_CODED, "gender", 0, "$t.gender" },
+    { "name", S_TEA, TY_TEXT, NULL, 0, "$t.name", NULL },
+    { "no", S_TEA, TY_TEXT, NULL, 0, "$t.teacher_no", NULL },
+    { "gender", S_TEA, TY_CODED, "gender", 0, "$t.gender", NULL },
     { "birth_year", S_TEA, TY_NUM, NULL, 0,
-      "CAST(substr($t.birth, 1, 4) AS INTEGER)" },
-    { "stage", S_TEA, TY_CODED, "stage", 0, "$t.stage" },
-    { "subject", S_TEA, TY_CODED, "subject", 0, "$t.subject" },
-    { "title", S_TEA, TY_CODED, "title", 0, "$t.title" },
-    { "employment", S_TEA, TY_CODED, "employment", 0, "$t.employment" },
-    { "post", S_TEA, TY_CODED, "post", 0, "$t.post" },
-    { "since_year", S_TEA, TY_NUM, NULL, 0, "$t.since_year" },
-    { "years_in_school", S_TEA, TY_NUM, NULL, 0, "(?1 - $t.since_year)" },
-    { "political", S_TEA, TY_CODED, "political", 0, "$t.political" },
+      "CAST(substr($t.birth, 1, 4) AS INTEGER)", NULL },
+    { "stage", S_TEA, TY_CODED, "stage", 0, "$t.stage", NULL },
+    { "subject", S_TEA, TY_CODED, "subject", 0, "$t.subject", NULL },
+    { "title", S_TEA, TY_CODED, "title", 0, "$t.title", NULL },
+    { "employment", S_TEA, TY_CODED, "employment", 0, "$t.employment", NULL },
+    { "post", S_TEA, TY_CODED, "post", 0, "$t.post", NULL },
+    { "since_year", S_TEA, TY_NUM, NULL, 0, "$t.since_year", NULL },
+    { "years_in_school", S_TEA, TY_NUM, NULL, 0, "(?1 - $t.since_year)", NULL },
+    { "political", S_TEA, TY_CODED, "political", 0, "$t.political", NULL },
     { "training_hours", S_TEA, TY_NUM, NULL, 0,
       "(SELECT coalesce(sum(hours), 0) FROM training_record"
       " WHERE teacher_id = $t.id AND special = 1 AND done_on >= ?2"
-      " AND done_on <= ?1 || '-12-31')" },
+      " AND done_on <= ?1 || '-12-31')", "training_record" },
     { "subsidy_eligible", S_TEA, TY_BOOL, NULL, 1,
       "(SELECT eligible FROM subsidy WHERE teacher_id = $t.id"
-      " AND year = ?1)" },
+      " AND year = ?1)", "subsidy" },
     { "subsidy_paid", S_TEA, TY_BOOL, NULL, 1,
-      "(SELECT paid FROM subsidy WHERE teacher_id = $t.id AND year = ?1)" },
+      "(SELECT paid FROM subsidy WHERE teacher_id = $t.id AND year = ?1)", "subsidy" },
     { "rotated", S_TEA, TY_BOOL, NULL, 0,
       "EXISTS (SELECT 1 FROM rotation WHERE teacher_id = $t.id"
-      " AND year = ?1)" },
+      " AND year = ?1)", "rotation" },
 
-    { "name", S_TOWN, TY_TEXT, NULL, 0, "$w.name" },
-    { "code", S_TOWN, TY_TEXT, NULL, 0, "$w.code" },
-    { "name", S_GRP, TY_TEXT, NULL, 0, "$g.name" },
-    { "code", S_GRP, TY_TEXT, NULL, 0, "$g.code" },
-    { "type", S_GRP, TY_TEXT, NULL, 0, "$g.group_type" },
+    { "name", S_TOWN, TY_TEXT, NULL, 0, "$w.name", NULL },
+    { "code", S_TOWN, TY_TEXT, NULL, 0, "$w.code", NULL },
+    { "name", S_GRP, TY_TEXT, NULL, 0, "$g.name", NULL },
+    { "code", S_GRP, TY_TEXT, NULL, 0, "$g.code", NULL },
+    { "type", S_GRP, TY_TEXT, NULL, 0, "$g.group_type", NULL },
 
-    { "name", S_PAIR, TY_TEXT, NULL, 0, "$p.name" },
-    { "programme", S_PAIR, TY_TEXT, NULL, 0, "$p.programme" },
+    { "name", S_PAIR, TY_TEXT, NULL, 0, "$p.name", NULL },
+    { "programme", S_PAIR, TY_TEXT, NULL, 0, "$p.programme", NULL },
     { "paired", S_PAIR, TY_BOOL, NULL, 0,
       "EXISTS (SELECT 1 FROM pairing x WHERE x.mentor_id = $p.id"
-      " AND x.status = 'accepted')" },
+      " AND x.status = 'accepted')", "pairing" },
     { "active", S_PAIR, TY_BOOL, NULL, 0,
       "EXISTS (SELECT 1 FROM pairing x JOIN pairing_activity a"
       " ON a.pairing_id = x.id WHERE x.mentor_id = $p.id"
       " AND x.status = 'accepted'"
-      " AND substr(a.on_date, 1, 4) = CAST(?1 AS TEXT))" },
+      " AND substr(a.on_date, 1, 4) = CAST(?1 AS TEXT))", "pairing_activity" },
 
     { "due_year", S_RECT, TY_NUM, NULL, 0,
-      "CAST(substr($r.due, 1, 4) AS INTEGER)" },
+      "CAST(substr($r.due, 1, 4) AS INTEGER)", NULL },
     { "closed_on_time", S_RECT, TY_BOOL, NULL, 0,
-      "($r.closed_on IS NOT NULL AND $r.closed_on <= $r.due)" },
+      "($r.closed_on IS NOT NULL AND $r.closed_on <= $r.due)", NULL },
 };
 
 /* Stage families are fields of schools (and of a teacher's school). */
@@ -540,6 +580,7 @@ static int emit_element(struct cc *c, const struct scope *sc,
         return 0;
     }
     sb_addf(&v, " AND year = %s)", de->yearly ? "?1" : "0");
+    add_dep(c, "value", de->id);
     if (v.oom)
         c->oom = 1;
     else {
@@ -569,6 +610,8 @@ static int emit_field(struct cc *c, const struct scope *sc, const char *name,
             continue;
         if (strstr(f->sql, "$e"))
             c->enrol |= 1u << sc->d;
+        if (f->stamp)
+            add_dep(c, "table", f->stamp + strlen(""));
         if (f->data) {
             struct sb v = { 0 };
             emit_tmpl(&v, f->sql, sc->d);
@@ -1097,6 +1140,14 @@ int zx_compile_indicator(const zx_plan *plan, const zx_indicator *ind,
     c.plan = plan;
     c.ind = ind;
     c.diag = diag;
+    /* the sets kept in the mechanisms' tables */
+    if (ind->over == ZX_SET_PAIRING_MENTORS) {
+        add_dep(&c, "table", "pairing_pool");
+        add_dep(&c, "table", "pairing");
+        add_dep(&c, "table", "pairing_activity");
+    } else if (ind->over == ZX_SET_RECTIFICATIONS) {
+        add_dep(&c, "table", "rectification");
+    }
 
     if (ind->where.text)
         emit_source(&c, &ind->where, TY_BOOL, &wh);
@@ -1165,6 +1216,10 @@ int zx_compile_indicator(const zx_plan *plan, const zx_indicator *ind,
         c.params = NULL;
         c.nparams = 0;
         out->reads_data = c.reads_data;
+        out->deps = c.deps;
+        out->ndeps = c.ndeps;
+        c.deps = NULL;
+        c.ndeps = 0;
         rc = ZX_OK;
     }
     free(q.p);
@@ -1175,6 +1230,7 @@ int zx_compile_indicator(const zx_plan *plan, const zx_indicator *ind,
     free(wh.p);
     free(c.hasdata.p);
     free_params(c.params, c.nparams);
+    free_deps(c.deps, c.ndeps);
     return rc;
 }
 
@@ -1182,5 +1238,6 @@ void zx_sql_free(zx_sql *sql)
 {
     free(sql->text);
     free_params(sql->params, sql->nparams);
+    free_deps(sql->deps, sql->ndeps);
     memset(sql, 0, sizeof(*sql));
 }

@@ -42,6 +42,9 @@ typedef struct zx_sql {
     int nparams;
     int reads_data;       /* the numerator reads data elements or
                              mechanism tables */
+    char **deps;          /* stamp keys (stamp.h) of the data read besides
+                             the registry: "value:X", "table:T" */
+    int ndeps;
 } zx_sql;
 
 /* Compiles ind of plan into *out (free with zx_sql_free).  Returns ZX_OK,

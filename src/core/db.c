@@ -23,6 +23,15 @@ struct zx_db {
     int ncache, capcache;
 };
 
+/* Raises stamp "table:T" on any change of table T (migration 4). */
+#define STAMP_TRIGGER(t, ev)                                              \
+    "CREATE TRIGGER " t "_" ev " AFTER " ev " ON " t " BEGIN"             \
+    "  INSERT INTO stamp VALUES ('table:" t "', 1)"                       \
+    "  ON CONFLICT(key) DO UPDATE SET version = version + 1; END;"
+#define STAMP_TRIGGERS(t)                                                 \
+    STAMP_TRIGGER(t, "INSERT") STAMP_TRIGGER(t, "UPDATE")                 \
+    STAMP_TRIGGER(t, "DELETE")
+
 static const char *const migrations[] = {
     /* 1: the registry (org tree, schools, enrolment, teachers, roles), the
      * audit log and the import ledger. */
@@ -305,6 +314,37 @@ static const char *const migrations[] = {
     "  author  TEXT NOT NULL"
     ") STRICT;"
     "CREATE INDEX task_evidence_task ON task_evidence(plan_id, task_id, unit);",
+
+    /* 4: change stamps.  A version per kind of data the indicators read,
+     * raised by every write, so that a cached result is reused exactly
+     * while nothing it depends on has changed.  The registry raises its
+     * own once per session (a trigger per row would cost a million-row
+     * import a second); the other tables raise theirs through triggers,
+     * so no writer can forget. */
+    "CREATE TABLE stamp ("
+    "  key     TEXT PRIMARY KEY,"
+    "  version INTEGER NOT NULL"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TRIGGER data_value_ins AFTER INSERT ON data_value BEGIN"
+    "  INSERT INTO stamp VALUES ('value:' || new.element, 1)"
+    "  ON CONFLICT(key) DO UPDATE SET version = version + 1; END;"
+    "CREATE TRIGGER data_value_upd AFTER UPDATE ON data_value BEGIN"
+    "  INSERT INTO stamp VALUES ('value:' || new.element, 1)"
+    "  ON CONFLICT(key) DO UPDATE SET version = version + 1; END;"
+    "CREATE TRIGGER data_value_del AFTER DELETE ON data_value BEGIN"
+    "  INSERT INTO stamp VALUES ('value:' || old.element, 1)"
+    "  ON CONFLICT(key) DO UPDATE SET version = version + 1; END;"
+    STAMP_TRIGGERS("training_record")
+    STAMP_TRIGGERS("funding")
+    STAMP_TRIGGERS("staffing")
+    STAMP_TRIGGERS("subsidy")
+    STAMP_TRIGGERS("rotation")
+    STAMP_TRIGGERS("itinerant_need")
+    STAMP_TRIGGERS("inspector_assignment")
+    STAMP_TRIGGERS("rectification")
+    STAMP_TRIGGERS("pairing_pool")
+    STAMP_TRIGGERS("pairing")
+    STAMP_TRIGGERS("pairing_activity"),
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

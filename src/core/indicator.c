@@ -9,6 +9,7 @@
  */
 #include "indicator.h"
 #include "compile.h"
+#include "stamp.h"
 #include "zx.h"
 
 #include <math.h>
@@ -16,18 +17,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+struct acc {
+    double n, d, mn, mx;
+    long long entities, has, notok, nvals;
+};
+
+/* The registry stamps every query depends on (stamp.h). */
+static const char *const registry_keys[] = {
+    "registry:school", "registry:enrolment", "registry:teacher",
+    "registry:role"
+};
+#define NREG 4
+
+/* An indicator's totals per unit for one year, with the stamp versions of
+ * what they were computed from: reused while those versions hold. */
+struct slot {
+    int year;                    /* 0: empty */
+    long long *versions;         /* registry_keys, then sql.deps */
+    struct acc *acc;             /* per unit, in units order */
+};
+
+/* Two slots per indicator: the year asked for and its baseline year. */
+#define NSLOTS 2
+
 struct compiled {
     zx_sql sql;
     sqlite3_stmt *st;
-};
-
-struct zx_engine {
-    zx_db *db;
-    const zx_plan *plan;
-    const zx_indicator *inds;    /* the plan's, in plan order */
-    struct compiled *ind;        /* per indicator, in plan order */
-    int n;
-    char first_day[16];          /* "YYYY-01-01" of the first plan year */
+    struct slot slot[NSLOTS];
 };
 
 struct unit {
@@ -44,9 +60,16 @@ struct units {
     int city;                    /* index of the city */
 };
 
-struct acc {
-    double n, d, mn, mx;
-    long long entities, has, notok, nvals;
+struct zx_engine {
+    zx_db *db;
+    const zx_plan *plan;
+    const zx_indicator *inds;    /* the plan's, in plan order */
+    struct compiled *ind;        /* per indicator, in plan order */
+    int n;
+    char first_day[16];          /* "YYYY-01-01" of the first plan year */
+    struct units units;          /* loaded at registry:school units_version */
+    long long units_version;
+    int have_units;
 };
 
 const char *zx_status_name(enum zx_status s)
@@ -73,13 +96,24 @@ const char *zx_status_id(enum zx_status s)
     return "?";
 }
 
+static void free_units(struct units *u);
+
+static void clear_slot(struct slot *s)
+{
+    free(s->versions);
+    free(s->acc);
+    memset(s, 0, sizeof(*s));
+}
+
 static void free_compiled(zx_engine *e)
 {
-    int i;
+    int i, j;
 
     for (i = 0; i < e->n; i++) {
         sqlite3_finalize(e->ind[i].st);
         zx_sql_free(&e->ind[i].sql);
+        for (j = 0; j < NSLOTS; j++)
+            clear_slot(&e->ind[i].slot[j]);
     }
     free(e->ind);
     e->ind = NULL;
@@ -149,6 +183,7 @@ void zx_engine_close(zx_engine *e)
     if (!e)
         return;
     free_compiled(e);
+    free_units(&e->units);
     free(e);
 }
 
@@ -383,11 +418,71 @@ static void judge(const zx_engine *e, const zx_indicator *ind,
         r->status = ZX_STATUS_BEHIND;
 }
 
+/* The versions now of what indicator k reads, into v (NREG + ndeps). */
+static void versions_now(const zx_engine *e, int k, const zx_map *snap,
+                         long long *v)
+{
+    const zx_sql *sql = &e->ind[k].sql;
+    int i;
+
+    for (i = 0; i < NREG; i++)
+        v[i] = zx_stamp_version(snap, registry_keys[i]);
+    for (i = 0; i < sql->ndeps; i++)
+        v[NREG + i] = zx_stamp_version(snap, sql->deps[i]);
+}
+
+/* Indicator k's totals for year: from a slot whose versions still hold,
+ * else computed into a slot other than `keep`.  *out points into the
+ * slot, valid until the next call for k. */
+static int totals(zx_engine *e, int k, int year, const zx_map *snap,
+                  const struct acc *keep, const struct acc **out)
+{
+    struct compiled *c = &e->ind[k];
+    size_t vsize = (size_t)(NREG + c->sql.ndeps) * sizeof(long long);
+    long long *v = malloc(vsize);
+    struct slot *s = NULL;
+    int i, rc = ZX_OK;
+
+    if (!v)
+        return ZX_ENOMEM;
+    versions_now(e, k, snap, v);
+    for (i = 0; i < NSLOTS; i++)
+        if (c->slot[i].year == year &&
+            memcmp(c->slot[i].versions, v, vsize) == 0) {
+            *out = c->slot[i].acc;
+            free(v);
+            return ZX_OK;
+        }
+    /* an empty slot, else any but the one the caller still reads */
+    for (i = 0; i < NSLOTS && !s; i++)
+        if (!c->slot[i].acc)
+            s = &c->slot[i];
+    for (i = 0; i < NSLOTS && !s; i++)
+        if (c->slot[i].acc != keep)
+            s = &c->slot[i];
+    clear_slot(s);
+    s->acc = malloc((size_t)(e->units.n ? e->units.n : 1) * sizeof(*s->acc));
+    if (!s->acc)
+        rc = ZX_ENOMEM;
+    else
+        rc = accumulate(e, k, year, &e->units, s->acc);
+    if (rc) {
+        clear_slot(s);
+        free(v);
+        return rc;
+    }
+    s->versions = v;
+    s->year = year;
+    *out = s->acc;
+    return ZX_OK;
+}
+
 static int eval_one(zx_engine *e, int k, int year, unsigned levels,
-                    const struct units *u, int w, struct acc *acc,
-                    struct acc *base, zx_result_fn fn, void *ctx)
+                    const zx_map *snap, int w, zx_result_fn fn, void *ctx)
 {
     const zx_indicator *ind = &e->inds[k];
+    const struct units *u = &e->units;
+    const struct acc *acc = NULL, *base = NULL;
     int need_base = ind->milestones.kind != ZX_MS_EXPLICIT &&
                     year > zx_plan_baseline(e->plan);
     int i, rc;
@@ -395,10 +490,10 @@ static int eval_one(zx_engine *e, int k, int year, unsigned levels,
     levels &= ind->levels;
     if (!levels)
         return ZX_OK;
-    if ((rc = accumulate(e, k, year, u, acc)))
+    if ((rc = totals(e, k, year, snap, NULL, &acc)))
         return rc;
     if (need_base &&
-        (rc = accumulate(e, k, zx_plan_baseline(e->plan), u, base)))
+        (rc = totals(e, k, zx_plan_baseline(e->plan), snap, acc, &base)))
         return rc;
     for (i = 0; i < u->n; i++) {
         const struct unit *x = &u->v[i];
@@ -434,36 +529,49 @@ static int eval_one(zx_engine *e, int k, int year, unsigned levels,
     return ZX_OK;
 }
 
+/* Reloads the org units when the registry's schools or units changed;
+ * every cached total is then void, since totals are kept per unit. */
+static int refresh_units(zx_engine *e, const zx_map *snap)
+{
+    long long v = zx_stamp_version(snap, "registry:school");
+    int k, j, rc;
+
+    if (e->have_units && v == e->units_version)
+        return ZX_OK;
+    for (k = 0; k < e->n; k++)
+        for (j = 0; j < NSLOTS; j++)
+            clear_slot(&e->ind[k].slot[j]);
+    free_units(&e->units);
+    e->have_units = 0;
+    if ((rc = load_units(e->db, &e->units)))
+        return rc;
+    e->units_version = v;
+    e->have_units = 1;
+    return ZX_OK;
+}
+
 int zx_engine_eval(zx_engine *e, const zx_indicator *ind, int year,
                    unsigned levels, long long within, zx_result_fn fn,
                    void *ctx)
 {
-    struct units u;
-    struct acc *acc = NULL, *base = NULL;
+    zx_map *snap = NULL;
     int k, w = -1, rc;
 
-    if ((rc = load_units(e->db, &u)))
+    if ((rc = zx_stamp_snapshot(e->db, &snap)) ||
+        (rc = refresh_units(e, snap)))
         goto fail;
     if (within) {
-        w = index_of(&u, within);
+        w = index_of(&e->units, within);
         if (w < 0) {
             rc = ZX_ENOTFOUND;
             goto fail;
         }
     }
-    rc = ZX_ENOMEM;
-    acc = malloc((size_t)(u.n ? u.n : 1) * sizeof(*acc));
-    base = malloc((size_t)(u.n ? u.n : 1) * sizeof(*base));
-    if (!acc || !base)
-        goto fail;
-    rc = ZX_OK;
     for (k = 0; k < e->n && rc == ZX_OK; k++)
         if (!ind || ind == &e->inds[k])
-            rc = eval_one(e, k, year, levels, &u, w, acc, base, fn, ctx);
+            rc = eval_one(e, k, year, levels, snap, w, fn, ctx);
 
 fail:
-    free(acc);
-    free(base);
-    free_units(&u);
+    zx_map_free(snap);
     return rc;
 }

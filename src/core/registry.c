@@ -9,6 +9,7 @@
 #include "registry.h"
 #include "audit.h"
 #include "map.h"
+#include "stamp.h"
 #include "text.h"
 #include "zx.h"
 
@@ -23,6 +24,7 @@ struct created {
 
 struct zx_registry {
     zx_db *db;
+    unsigned stamped;   /* bit per stamp key raised in this session */
     char *actor;
     long long city_id;
     char city_code[32];
@@ -314,6 +316,20 @@ static int record_update(zx_registry *reg, const char *tbl, const char *key,
     return rc;
 }
 
+/* Raises a registry stamp once per session (stamp.h): the engine's cached
+ * results then know the registry changed. */
+static int stamp(zx_registry *reg, unsigned bit, const char *key)
+{
+    int rc;
+
+    if (reg->stamped & bit)
+        return ZX_OK;
+    if ((rc = zx_stamp_bump(reg->db, key)))
+        return rc;
+    reg->stamped |= bit;
+    return ZX_OK;
+}
+
 int zx_registry_put_school(zx_registry *reg, const zx_school_rec *r, int *put)
 {
     long long town_id, group_id = 0, id;
@@ -323,6 +339,8 @@ int zx_registry_put_school(zx_registry *reg, const zx_school_rec *r, int *put)
     char key[256];
 
     *put = ZX_PUT_UNCHANGED;
+    if ((rc = stamp(reg, 1u, "registry:school")))
+        return rc;
     if ((rc = named_unit(reg, "town", r->town, &town_id)))
         return rc;
     if (has_group && (rc = named_unit(reg, "group", r->group, &group_id)))
@@ -449,6 +467,8 @@ int zx_registry_put_enrolment(zx_registry *reg, const zx_enrol_rec *r,
     int rc;
 
     *put = ZX_PUT_UNCHANGED;
+    if ((rc = stamp(reg, 2u, "registry:enrolment")))
+        return rc;
     if (!zx_map_get(reg->schools, r->school_code, &sid))
         return ZX_ENOTFOUND;
     st = zx_db_prepare(reg->db, "SELECT students, classes, boarders, special"
@@ -540,6 +560,8 @@ int zx_registry_put_teacher(zx_registry *reg, const zx_teacher_rec *r,
     int rc;
 
     *put = ZX_PUT_UNCHANGED;
+    if ((rc = stamp(reg, 4u, "registry:teacher")))
+        return rc;
     if (!zx_map_get(reg->schools, r->school_code, &sid))
         return ZX_ENOTFOUND;
     if (!zx_map_get(reg->teachers, r->teacher_no, &id)) {
@@ -624,6 +646,8 @@ int zx_registry_put_role(zx_registry *reg, const zx_role_rec *r, int *put)
     int rc, cur_end;
 
     *put = ZX_PUT_UNCHANGED;
+    if ((rc = stamp(reg, 8u, "registry:role")))
+        return rc;
     if (!zx_map_get(reg->teachers, r->teacher_no, &tid))
         return ZX_ENOTFOUND;
     st = zx_db_prepare(reg->db, "SELECT id, end_year FROM teacher_role"
