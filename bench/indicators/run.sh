@@ -30,13 +30,13 @@ cd "$work"
 "$BIN" --db zx.db plan load "$here/plan.yaml" >/dev/null
 # synthetic answers to the plan's data elements for the year
 sqlite3 zx.db "
-INSERT INTO data_value(element, unit_id, year, num, entered_by, entered_at)
+INSERT OR REPLACE INTO data_value(element, unit_id, year, num, entered_by, entered_at)
 SELECT 'counselling_room', unit_id, $YEAR, abs(random()) % 2, 'bench', 'now'
   FROM school;
-INSERT INTO data_value(element, unit_id, year, num, entered_by, entered_at)
+INSERT OR REPLACE INTO data_value(element, unit_id, year, num, entered_by, entered_at)
 SELECT 'resource_classroom', unit_id, $YEAR, abs(random()) % 3 = 0, 'bench',
        'now' FROM school;
-INSERT INTO data_value(element, unit_id, year, num, entered_by, entered_at)
+INSERT OR REPLACE INTO data_value(element, unit_id, year, num, entered_by, entered_at)
 SELECT 'renrentong_accounts', unit_id, $YEAR, abs(random()) % 1500, 'bench',
        'now' FROM school;"
 
