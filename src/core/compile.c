@@ -119,6 +119,8 @@ struct cc {
     struct sb hasdata;              /* "x IS NOT NULL OR ..." (depth 0) */
     int measuring;                  /* compiling the numerator */
     unsigned enrol;                 /* bit d: enrolment read at depth d */
+    struct sb ctes;                 /* WITH tables, "q1(k, c) AS (...)" */
+    int nctes;
     char **deps;                    /* stamp keys read, without repeats */
     int ndeps, capdeps;
     int reads_data;
@@ -730,6 +732,87 @@ static int want(struct cc *c, const zx_node *n, const struct type *t,
     return 0;
 }
 
+static int role_pred(struct cc *c, const zx_node *n, const char *r,
+                     struct sb *o);
+
+/* The conjunct of cond that is a role() call, or NULL. */
+static const zx_node *role_conjunct(const zx_node *cond)
+{
+    const zx_node *r;
+
+    if (!cond)
+        return NULL;
+    if (cond->kind == ZX_N_CALL && strcmp(cond->str, "role") == 0)
+        return cond;
+    if (cond->kind != ZX_N_AND)
+        return NULL;
+    return (r = role_conjunct(cond->a)) ? r : role_conjunct(cond->b);
+}
+
+/* cond without the conjunct `skip`, into o ("1" when nothing is left). */
+static void emit_without(struct cc *c, const struct scope *sc,
+                         const zx_node *cond, const zx_node *skip,
+                         struct sb *o)
+{
+    struct type t;
+
+    if (cond == skip) {
+        sb_add(o, "1");
+    } else if (cond->kind == ZX_N_AND) {
+        sb_add(o, "(");
+        emit_without(c, sc, cond->a, skip, o);
+        sb_add(o, ") AND (");
+        emit_without(c, sc, cond->b, skip, o);
+        sb_add(o, ")");
+    } else {
+        emit(c, sc, cond, NULL, o, &t);
+        want(c, cond, &t, TY_BOOL);
+    }
+}
+
+/* count(teachers, ... role(T) ...): a few thousand teachers hold a title
+ * among a million, so the count starts from teacher_role, once for all
+ * units, in a WITH table the outer query looks up by unit.  Probing each
+ * teacher of each school for the title instead costs a second at
+ * province scale. */
+static void emit_role_count(struct cc *c, const struct scope *sc,
+                            const zx_node *cond, const zx_node *role,
+                            struct sb *o)
+{
+    struct scope s2 = { ZX_SET_TEACHERS, sc->d + 1 };
+    struct sb rest = { 0 }, pred = { 0 };
+    const char *key = sc->set == ZX_SET_SCHOOLS ? "t%d.school_id"
+                      : sc->set == ZX_SET_TOWNS ? "u%d.parent_id"
+                                                : "s%d.group_id";
+    char r[16];
+    int d = s2.d, q = ++c->nctes;
+
+    snprintf(r, sizeof(r), "rq%d", q);
+    c->enrol &= ~(1u << d);
+    emit_without(c, &s2, cond, role, &rest);
+    role_pred(c, role, r, &pred);
+    sb_addf(&c->ctes, "%sq%d(k, c) AS MATERIALIZED (SELECT ",
+            c->ctes.n ? ", " : "", q);
+    sb_addf(&c->ctes, key, d);
+    sb_addf(&c->ctes, ", count(DISTINCT t%d.id) FROM teacher_role %s"
+                      " JOIN teacher t%d ON t%d.id = %s.teacher_id"
+                      " JOIN school s%d ON s%d.unit_id = t%d.school_id"
+                      " JOIN org_unit u%d ON u%d.id = s%d.unit_id",
+            d, r, d, d, r, d, d, d, d, d, d);
+    emit_enrol(&c->ctes, d, c->enrol & (1u << d));
+    sb_addf(&c->ctes, " WHERE %s AND (%s) GROUP BY 1)", pred.p ? pred.p : "1",
+            rest.p ? rest.p : "1");
+    c->enrol &= ~(1u << d);
+    sb_addf(o, "coalesce((SELECT c FROM q%d WHERE k = %s%d.%s), 0)", q,
+            sc->set == ZX_SET_SCHOOLS ? "s" : sc->set == ZX_SET_TOWNS ? "w"
+                                                                      : "g",
+            sc->d, sc->set == ZX_SET_SCHOOLS ? "unit_id" : "id");
+    if (rest.oom || pred.oom)
+        c->oom = 1;
+    free(rest.p);
+    free(pred.p);
+}
+
 /* count(SET[, COND]) and sum(SET, EXPR[, COND]) over the schools or
  * teachers under the entity in scope. */
 static void emit_aggregate(struct cc *c, const struct scope *sc,
@@ -759,6 +842,13 @@ static void emit_aggregate(struct cc *c, const struct scope *sc,
     }
     s2.set = inner;
     s2.d = d;
+    if (!is_sum && inner == ZX_SET_TEACHERS && n->nargs == 2 &&
+        (sc->set == ZX_SET_SCHOOLS || sc->set == ZX_SET_TOWNS ||
+         sc->set == ZX_SET_GROUPS) &&
+        role_conjunct(n->args[1])) {
+        emit_role_count(c, sc, n->args[1], role_conjunct(n->args[1]), o);
+        return;
+    }
     /* the inner expressions first: they tell whether the FROM needs the
      * enrolment join */
     c->enrol &= ~(1u << d);
@@ -809,50 +899,42 @@ static const char *str_arg(struct cc *c, const zx_node *n, int i,
     return n->args[i]->str;
 }
 
-/* role(TITLE[, LEVEL]) and role_since(TITLE) of a teacher. */
-static void emit_role(struct cc *c, const struct scope *sc, const zx_node *n,
-                      struct sb *o, struct type *t)
+/* The conditions on teacher_role row `r` (an alias) that role(TITLE[,
+ * LEVEL]) or role_since(TITLE) asks for: the title, for role() held in
+ * the year, at LEVEL or above.  Returns 0 after reporting a bad call. */
+static int role_pred(struct cc *c, const zx_node *n, const char *r,
+                     struct sb *o)
 {
     const zx_codelist *titles = zx_codes_get("role_title");
     const zx_codelist *levels = zx_codes_get("role_level");
     int since = strcmp(n->str, "role_since") == 0, k, i;
     const char *title, *level;
 
-    t->ty = since ? TY_NUM : TY_BOOL;
-    if (sc->set != ZX_SET_TEACHERS) {
-        error_at(c, n->off, "%s 只能用于教师", n->str);
-        return;
-    }
     if (n->nargs < 1 || n->nargs > (since ? 1 : 2)) {
         error_at(c, n->off, since ? "role_since 的用法：role_since('称号')"
                                   : "role 的用法：role('称号'[, '级别'])");
-        return;
+        return 0;
     }
     if (!(title = str_arg(c, n, 0, "称号")))
-        return;
+        return 0;
     if ((k = zx_codes_find(titles, title)) < 0) {
         error_at(c, n->args[0]->off, "“%s”不是教师称号", title);
-        return;
+        return 0;
     }
-    sb_addf(o, since ? "(SELECT min(start_year) FROM teacher_role r%d"
-                       " WHERE r%d.teacher_id = t%d.id AND r%d.title = "
-                     : "EXISTS (SELECT 1 FROM teacher_role r%d"
-                       " WHERE r%d.teacher_id = t%d.id AND r%d.title = ",
-            sc->d + 1, sc->d + 1, sc->d, sc->d + 1);
+    sb_addf(o, "%s.title = ", r);
     add_text(c, o, titles->items[k].name);
     if (!since)
-        sb_addf(o, " AND r%d.start_year <= ?1 AND (r%d.end_year IS NULL"
-                   " OR r%d.end_year >= ?1)",
-                sc->d + 1, sc->d + 1, sc->d + 1);
+        sb_addf(o, " AND %s.start_year <= ?1 AND (%s.end_year IS NULL"
+                   " OR %s.end_year >= ?1)", r, r, r);
     if (n->nargs == 2) {
         if (!(level = str_arg(c, n, 1, "级别")))
-            return;
+            return 0;
         if ((k = zx_codes_find(levels, level)) < 0) {
             error_at(c, n->args[1]->off, "“%s”不是称号级别", level);
-            return;
+            return 0;
         }
         /* the list runs from the highest level down */
-        sb_addf(o, " AND r%d.level IN (", sc->d + 1);
+        sb_addf(o, " AND %s.level IN (", r);
         for (i = 0; i <= k; i++) {
             if (i)
                 sb_add(o, ", ");
@@ -860,6 +942,28 @@ static void emit_role(struct cc *c, const struct scope *sc, const zx_node *n,
         }
         sb_add(o, ")");
     }
+    return 1;
+}
+
+/* role(TITLE[, LEVEL]) and role_since(TITLE) of a teacher. */
+static void emit_role(struct cc *c, const struct scope *sc, const zx_node *n,
+                      struct sb *o, struct type *t)
+{
+    int since = strcmp(n->str, "role_since") == 0;
+    char r[16];
+
+    t->ty = since ? TY_NUM : TY_BOOL;
+    if (sc->set != ZX_SET_TEACHERS) {
+        error_at(c, n->off, "%s 只能用于教师", n->str);
+        return;
+    }
+    snprintf(r, sizeof(r), "r%d", sc->d + 1);
+    sb_addf(o, since ? "(SELECT min(start_year) FROM teacher_role %s"
+                       " WHERE %s.teacher_id = t%d.id AND "
+                     : "EXISTS (SELECT 1 FROM teacher_role %s"
+                       " WHERE %s.teacher_id = t%d.id AND ",
+            r, r, sc->d);
+    role_pred(c, n, r, o);
     sb_add(o, ")");
 }
 
@@ -1169,6 +1273,8 @@ int zx_compile_indicator(const zx_plan *plan, const zx_indicator *ind,
         sb_add(&n, num.p ? num.p : "NULL");
     else
         sb_addf(&n, "coalesce(%s, 0)", num.p ? num.p : "0");
+    if (c.ctes.n)
+        sb_addf(&q, "WITH %s ", c.ctes.p);
     sb_add(&q, "SELECT ");
     emit_ids(&q, ind->over);
     /* SQLite evaluates an expression once per use, and n may hold a
@@ -1204,7 +1310,7 @@ int zx_compile_indicator(const zx_plan *plan, const zx_indicator *ind,
     sb_addf(&q, " GROUP BY %s", group_key(ind->over));
 
     if (c.oom || q.oom || num.oom || den.oom || ok.oom || wh.oom || n.oom ||
-        c.hasdata.oom) {
+        c.hasdata.oom || c.ctes.oom) {
         rc = ZX_ENOMEM;
     } else if (c.errors) {
         rc = ZX_EDATA;
@@ -1229,6 +1335,7 @@ int zx_compile_indicator(const zx_plan *plan, const zx_indicator *ind,
     free(ok.p);
     free(wh.p);
     free(c.hasdata.p);
+    free(c.ctes.p);
     free_params(c.params, c.nparams);
     free_deps(c.deps, c.ndeps);
     return rc;
