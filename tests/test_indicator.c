@@ -487,3 +487,40 @@ Test(indicator, cached_results_see_every_write)
     zx_plan_free(plan);
     zx_diag_free(d);
 }
+
+Test(indicator, sum_and_max)
+{
+    struct rows rs;
+
+    eval("  - id: accounts\n"
+         "    clause: 3.3.3-D2\n"
+         "    goal: conditions\n"
+         "    name: 人人通账号总数\n"
+         "    kind: sum\n"
+         "    over: schools\n"
+         "    numerator: \"accounts\"\n"
+         "    unit: 个\n"
+         "    target: 1000\n"
+         "    levels: [city, town]\n",
+         2020, &rs);
+    cr_assert_eq(find(&rs, CITY)->v, 700);
+    cr_assert_eq(find(&rs, CITY)->status, ZX_STATUS_BEHIND);
+    cr_assert_eq(find(&rs, TOWN_A)->v, 400);
+    cr_assert_eq(find(&rs, TOWN_A)->status, ZX_STATUS_INFO);
+    eval("  - id: biggest\n"
+         "    clause: 3.3.3-D2\n"
+         "    goal: conditions\n"
+         "    name: 最大在校生数\n"
+         "    kind: max\n"
+         "    over: schools\n"
+         "    where: \"rural\"\n"
+         "    numerator: \"students\"\n"
+         "    unit: 人\n"
+         "    target: 400\n"
+         "    milestones: {2020: 400, 2021: 400, 2022: 400}\n"
+         "    levels: [city, town]\n",
+         2020, &rs);
+    cr_assert_eq(find(&rs, CITY)->v, 499, "the largest rural school is B");
+    cr_assert_eq(find(&rs, CITY)->status, ZX_STATUS_MET);
+    cr_assert_eq(find(&rs, TOWN_B)->v, 300);
+}

@@ -520,7 +520,12 @@ static int eval_one(zx_engine *e, int k, int year, unsigned levels,
                                 ind->kind == ZX_IND_RATIO
                             ? a->d : NAN;
         r.value = value_of(ind, a);
-        r.baseline = need_base ? value_of(ind, &base[i])
+        /* a baseline nobody entered data for is unknown, not zero: a ramp
+         * cannot start from it */
+        r.baseline = need_base ? (e->ind[k].sql.reads_data &&
+                                          base[i].has == 0
+                                      ? NAN
+                                      : value_of(ind, &base[i]))
                      : year <= zx_plan_baseline(e->plan) ? r.value : NAN;
         judge(e, ind, a, &r);
         if ((rc = fn(ctx, &r)))
