@@ -26,42 +26,6 @@ static const char *const kinds[] = { "schools", "enrolment", "teachers",
 
 /* ---- helpers ------------------------------------------------------- */
 
-#define MAXROWS 8
-#define MAXCELLS 16
-
-typedef struct sheet {
-    int nrows;
-    int n[MAXROWS];
-    char cell[MAXROWS][MAXCELLS][128];
-    unsigned char kind[MAXROWS][MAXCELLS];
-} sheet;
-
-static int collect(void *ctx, const zx_row *row)
-{
-    sheet *s = ctx;
-    int i;
-
-    cr_assert_lt(s->nrows, MAXROWS);
-    s->n[s->nrows] = row->n;
-    for (i = 0; i < row->n && i < MAXCELLS; i++) {
-        snprintf(s->cell[s->nrows][i], 128, "%s", row->cell[i]);
-        s->kind[s->nrows][i] = row->kind[i];
-    }
-    s->nrows++;
-    return 0;
-}
-
-static void read_table(const char *path, int xlsx, sheet *s)
-{
-    zx_diag *d = zx_diag_new();
-
-    memset(s, 0, sizeof(*s));
-    cr_assert_eq((xlsx ? zx_xlsx_read : zx_csv_read)(path, "t", collect, s,
-                                                     NULL, NULL, d),
-                 ZX_OK, "cannot read back %s", path);
-    zx_diag_free(d);
-}
-
 /* The whole file, NUL-terminated; free it. */
 static char *slurp(const char *path)
 {
@@ -337,15 +301,15 @@ Test(export, json_of_nothing)
 Test(export, xlsx_reads_back_like_csv)
 {
     char name[32];
-    sheet x, c;
+    tu_sheet x, c;
     int k, r, i;
 
     for (k = 0; k < NKINDS; k++) {
         const zx_sheetdef *def = zx_sheetdef_get(kinds[k]);
         snprintf(name, sizeof(name), "%s.xlsx", kinds[k]);
-        read_table(export_to(db, kinds[k], ZX_EXPORT_XLSX, name), 1, &x);
+        tu_read_table(export_to(db, kinds[k], ZX_EXPORT_XLSX, name), 1, &x);
         snprintf(name, sizeof(name), "%s.csv", kinds[k]);
-        read_table(export_to(db, kinds[k], ZX_EXPORT_CSV, name), 0, &c);
+        tu_read_table(export_to(db, kinds[k], ZX_EXPORT_CSV, name), 0, &c);
         cr_assert_eq(x.nrows, expect_n[k] + 1);
         cr_assert_eq(x.nrows, c.nrows);
         for (r = 0; r < x.nrows; r++)
@@ -593,7 +557,7 @@ static int err_has(const char *text)
 Test(export, cli)
 {
     char args[1024], want[1024], *a, *b;
-    sheet s;
+    tu_sheet s;
 
     /* the format follows the extension; the summary names the file */
     snprintf(args, sizeof(args), "teachers --out %s", tu_path(dir, "t.json"));
@@ -620,7 +584,7 @@ Test(export, cli)
     /* XLSX through a redirect */
     snprintf(args, sizeof(args), "roles -f xlsx > %s", tu_path(dir, "r.xlsx"));
     cr_assert_eq(run(args), 0);
-    read_table(tu_path(dir, "r.xlsx"), 1, &s);
+    tu_read_table(tu_path(dir, "r.xlsx"), 1, &s);
     cr_assert_eq(s.nrows, 4);
     cr_assert_str_eq(s.cell[3][1], "种子教师");
 

@@ -51,23 +51,6 @@ static int import_str(const char *kind, const char *fname, const char *text,
                           &res);
 }
 
-/* The diagnostics as "ROW:COL: msg" lines, for substring assertions. */
-static const char *diag_text(void)
-{
-    static char buf[16384];
-    size_t i, used = 0;
-
-    buf[0] = '\0';
-    for (i = 0; i < zx_diag_count(diag) && used < sizeof(buf) - 1; i++) {
-        const zx_diag_item *it = zx_diag_get(diag, i);
-        char col[8];
-        zx_diag_colname(it->col, col);
-        used += (size_t)snprintf(buf + used, sizeof(buf) - used,
-                                 "%ld:%s: %s\n", it->row, col, it->msg);
-    }
-    return buf;
-}
-
 static long long count(const char *sql)
 {
     return zx_db_int(db, sql, NULL, -1);
@@ -76,7 +59,7 @@ static long long count(const char *sql)
 static void load_schools(void)
 {
     cr_assert_eq(import_str("schools", "s.csv", schools_csv, 0), ZX_OK, "%s",
-                 diag_text());
+                 tu_diag_text(diag, 0));
 }
 
 Test(ingest, schools_good_file)
@@ -120,8 +103,8 @@ Test(ingest, fullwidth_and_spaces_are_normalised)
                             "建制镇所在地(是/否),办学性质（公办/民办）\n"
                             "３２０６８４０００３,海门市包场小学,\xe3\x80\x80包场镇 ,"
                             "２１１,２２０, 否 ,公办\n", 0),
-                 ZX_OK, "%s", diag_text());
-    cr_assert_eq(res.unchanged, 1, "%s", diag_text());
+                 ZX_OK, "%s", tu_diag_text(diag, 0));
+    cr_assert_eq(res.unchanged, 1, "%s", tu_diag_text(diag, 0));
     cr_assert_eq(res.ncreated, 0);
 }
 
@@ -132,7 +115,7 @@ Test(ingest, utf8_bom_crlf_and_quotes)
                             "城乡类型,建制镇所在地,办学性质\r\n"
                             "3206840001,\"海门市实验小学,东校区\",海门街道,211,"
                             "111,是,公办\r\n", 0),
-                 ZX_OK, "%s", diag_text());
+                 ZX_OK, "%s", tu_diag_text(diag, 0));
     cr_assert_eq(count("SELECT count(*) FROM org_unit"
                        " WHERE name='海门市实验小学,东校区'"), 1);
 }
@@ -147,7 +130,7 @@ Test(ingest, gbk_input)
     cr_assert_eq(tu_sh(cmd), 0);
     cr_assert_eq(zx_ingest_file(db, "schools", g, "gbk.csv", 0, "test", NULL,
                                 NULL, diag, &res),
-                 ZX_OK, "%s", diag_text());
+                 ZX_OK, "%s", tu_diag_text(diag, 0));
     cr_assert_eq(res.inserted, 3);
     cr_assert_eq(count("SELECT count(*) FROM org_unit"
                        " WHERE name='海门市常乐镇中心小学'"), 1);
@@ -165,9 +148,9 @@ Test(ingest, wrong_encoding_is_refused)
     cr_assert_eq(zx_ingest_file(db, "schools", tu_path(dir, "x16.csv"),
                                 "x16.csv", 0, "test", NULL, NULL, diag, &res),
                  ZX_EFORMAT);
-    cr_assert(strstr(diag_text(), "UTF-16"), "%s", diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 0), "UTF-16"), "%s", tu_diag_text(diag, 0));
     cr_assert_eq(import_str("schools", "junk.csv", junk, 0), ZX_EFORMAT);
-    cr_assert(strstr(diag_text(), "2:: 文件编码无法识别"), "%s", diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 0), "2:: 文件编码无法识别"), "%s", tu_diag_text(diag, 0));
     cr_assert_eq(count("SELECT count(*) FROM org_unit"), 1, "only the city");
 }
 
@@ -180,14 +163,14 @@ Test(ingest, bad_code_names_row_and_column)
                             "3206840002,乙大学,海门街道,大学,111,是,公办\n"
                             "320684003,丙小学,海门街道,211,999,也许,公办\n", 0),
                  ZX_EDATA);
-    cr_assert(strstr(diag_text(), "3:D: “办学类型”的值“大学”无效"),
-              "%s", diag_text());
-    cr_assert(strstr(diag_text(), "4:A: “学校标识码”应为 10 位数字"),
-              "%s", diag_text());
-    cr_assert(strstr(diag_text(), "4:E: “城乡类型”的值“999”无效"),
-              "%s", diag_text());
-    cr_assert(strstr(diag_text(), "4:F: "), "%s", diag_text());
-    cr_assert_eq(zx_diag_count(diag), 4, "%s", diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 0), "3:D: “办学类型”的值“大学”无效"),
+              "%s", tu_diag_text(diag, 0));
+    cr_assert(strstr(tu_diag_text(diag, 0), "4:A: “学校标识码”应为 10 位数字"),
+              "%s", tu_diag_text(diag, 0));
+    cr_assert(strstr(tu_diag_text(diag, 0), "4:E: “城乡类型”的值“999”无效"),
+              "%s", tu_diag_text(diag, 0));
+    cr_assert(strstr(tu_diag_text(diag, 0), "4:F: "), "%s", tu_diag_text(diag, 0));
+    cr_assert_eq(zx_diag_count(diag), 4, "%s", tu_diag_text(diag, 0));
     /* all or nothing: the good row 2 was not written either */
     cr_assert_eq(count("SELECT count(*) FROM org_unit"), 1);
     cr_assert_eq(count("SELECT count(*) FROM audit"), 0);
@@ -201,8 +184,8 @@ Test(ingest, duplicate_key_in_file)
                             "3206840001,甲小学,海门街道,211,111,是,公办\n"
                             "3206840001,乙小学,海门街道,211,111,是,公办\n", 0),
                  ZX_EDATA);
-    cr_assert(strstr(diag_text(), "3:A: 学校标识码与第 2 行重复"), "%s",
-              diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 0), "3:A: 学校标识码与第 2 行重复"), "%s",
+              tu_diag_text(diag, 0));
 }
 
 Test(ingest, missing_and_unknown_headers)
@@ -211,12 +194,12 @@ Test(ingest, missing_and_unknown_headers)
                             "学校标识码,学校名字,区镇,办学类型,城乡类型,办学性质\n"
                             "3206840001,甲小学,海门街道,211,111,公办\n", 0),
                  ZX_EDATA);
-    cr_assert(strstr(diag_text(), "1:B: 未知的表头“学校名字”"), "%s",
-              diag_text());
-    cr_assert(strstr(diag_text(), "1:: 缺少必需的表头“学校名称”"), "%s",
-              diag_text());
-    cr_assert(strstr(diag_text(), "缺少必需的表头“建制镇所在地”"), "%s",
-              diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 0), "1:B: 未知的表头“学校名字”"), "%s",
+              tu_diag_text(diag, 0));
+    cr_assert(strstr(tu_diag_text(diag, 0), "1:: 缺少必需的表头“学校名称”"), "%s",
+              tu_diag_text(diag, 0));
+    cr_assert(strstr(tu_diag_text(diag, 0), "缺少必需的表头“建制镇所在地”"), "%s",
+              tu_diag_text(diag, 0));
 }
 
 Test(ingest, non_numeric_count_and_range)
@@ -228,10 +211,10 @@ Test(ingest, non_numeric_count_and_range)
                             "3206840002,2020,四百,12,\n"
                             "3206840003,1999,480,12,500\n", 0),
                  ZX_EDATA);
-    cr_assert(strstr(diag_text(), "3:C: “在校生数”应为整数，实为“四百”"),
-              "%s", diag_text());
-    cr_assert(strstr(diag_text(), "4:B: “年度”为 1999，超出允许范围"), "%s",
-              diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 0), "3:C: “在校生数”应为整数，实为“四百”"),
+              "%s", tu_diag_text(diag, 0));
+    cr_assert(strstr(tu_diag_text(diag, 0), "4:B: “年度”为 1999，超出允许范围"), "%s",
+              tu_diag_text(diag, 0));
     cr_assert_eq(count("SELECT count(*) FROM enrolment"), 0);
 }
 
@@ -243,7 +226,7 @@ Test(ingest, enrolment_good_and_cross_checks)
                             "随班就读残疾学生数\n"
                             "3206840001,2020,\"1,200\",24,0,3\n"
                             "3206840003,2020年,499,12,,\n", 0),
-                 ZX_OK, "%s", diag_text());
+                 ZX_OK, "%s", tu_diag_text(diag, 0));
     cr_assert_eq(count("SELECT students FROM enrolment WHERE year=2020"
                        " ORDER BY students DESC LIMIT 1"), 1200);
     cr_assert_eq(import_str("enrolment", "e2.csv",
@@ -251,10 +234,10 @@ Test(ingest, enrolment_good_and_cross_checks)
                             "3206840003,2020,100,12,101\n"
                             "3206849999,2020,100,12,1\n", 0),
                  ZX_EDATA);
-    cr_assert(strstr(diag_text(), "2:E: 寄宿生数 101 大于在校生数 100"), "%s",
-              diag_text());
-    cr_assert(strstr(diag_text(), "3:A: 学校标识码“3206849999”不存在"), "%s",
-              diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 0), "2:E: 寄宿生数 101 大于在校生数 100"), "%s",
+              tu_diag_text(diag, 0));
+    cr_assert(strstr(tu_diag_text(diag, 0), "3:A: 学校标识码“3206849999”不存在"), "%s",
+              tu_diag_text(diag, 0));
 }
 
 static const char teachers_head[] =
@@ -274,7 +257,7 @@ static void load_teachers(void)
              "T0000003,王芳,女,198811,3206840002,小学,英语,高级教师,在编,校长,"
              "2012,群众\n", teachers_head);
     cr_assert_eq(import_str("teachers", "t.csv", buf, 0), ZX_OK, "%s",
-                 diag_text());
+                 tu_diag_text(diag, 0));
 }
 
 Test(ingest, teachers_good_file)
@@ -303,12 +286,12 @@ Test(ingest, future_birth_and_unknown_school)
              "T0000003,王芳,女,1990-13,3206840001,小学,语文,二级教师,在编,"
              "专任教师,2016,\n", teachers_head);
     cr_assert_eq(import_str("teachers", "t.csv", buf, 0), ZX_EDATA);
-    cr_assert(strstr(diag_text(), "2:D: “出生年月”为 2999-03，晚于当前日期"),
-              "%s", diag_text());
-    cr_assert(strstr(diag_text(), "3:E: 学校标识码“3206840099”不存在"), "%s",
-              diag_text());
-    cr_assert(strstr(diag_text(), "4:D: “出生年月”无法识别“1990-13”"), "%s",
-              diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 0), "2:D: “出生年月”为 2999-03，晚于当前日期"),
+              "%s", tu_diag_text(diag, 0));
+    cr_assert(strstr(tu_diag_text(diag, 0), "3:E: 学校标识码“3206840099”不存在"), "%s",
+              tu_diag_text(diag, 0));
+    cr_assert(strstr(tu_diag_text(diag, 0), "4:D: “出生年月”无法识别“1990-13”"), "%s",
+              tu_diag_text(diag, 0));
     cr_assert_eq(count("SELECT count(*) FROM teacher"), 0);
 }
 
@@ -321,7 +304,7 @@ Test(ingest, teacher_move_is_recorded_as_a_change)
              "T0000001,张伟,男,1985-03,3206840003,小学,数学,一级教师,在编,"
              "专任教师,2020,中共党员\n", teachers_head);
     cr_assert_eq(import_str("teachers", "move.csv", buf, 0), ZX_OK, "%s",
-                 diag_text());
+                 tu_diag_text(diag, 0));
     cr_assert_eq(res.updated, 1);
     cr_assert_eq(count("SELECT count(*) FROM audit WHERE action='update'"
                        " AND tbl='teacher' AND key='T0000001'"
@@ -339,7 +322,7 @@ Test(ingest, roles)
                             "教师编号,称号,级别,起始年份,截止年份\n"
                             "T0000001,学科带头人,海门市级,2019,\n"
                             "T0000002,种子教师,,2020,2022\n", 0),
-                 ZX_OK, "%s", diag_text());
+                 ZX_OK, "%s", tu_diag_text(diag, 0));
     cr_assert_eq(count("SELECT count(*) FROM teacher_role WHERE level='县级'"),
                  1);
     cr_assert_eq(import_str("roles", "r2.csv",
@@ -349,12 +332,12 @@ Test(ingest, roles)
                             "T0000009,种子教师,,2020,\n"
                             "T0000003,种子教师,,2020,2018\n", 0),
                  ZX_EDATA);
-    cr_assert(strstr(diag_text(), "3:C: 称号“骨干教师”须填写级别"), "%s",
-              diag_text());
-    cr_assert(strstr(diag_text(), "4:A: 教师编号“T0000009”不存在"), "%s",
-              diag_text());
-    cr_assert(strstr(diag_text(), "5:E: 截止年份 2018 早于起始年份 2020"),
-              "%s", diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 0), "3:C: 称号“骨干教师”须填写级别"), "%s",
+              tu_diag_text(diag, 0));
+    cr_assert(strstr(tu_diag_text(diag, 0), "4:A: 教师编号“T0000009”不存在"), "%s",
+              tu_diag_text(diag, 0));
+    cr_assert(strstr(tu_diag_text(diag, 0), "5:E: 截止年份 2018 早于起始年份 2020"),
+              "%s", tu_diag_text(diag, 0));
     cr_assert_eq(count("SELECT end_year FROM teacher_role"
                        " WHERE title='种子教师'"), 2022, "nothing written");
 }
@@ -368,8 +351,8 @@ Test(ingest, group_hq_conflicts)
                             "3206840002,海门市常乐镇中心小学,常乐镇,211,121,"
                             "是,公办,东洲教育集团,是\n", 0),
                  ZX_EDATA);
-    cr_assert(strstr(diag_text(), "2:I: 集团“东洲教育集团”将有不止一所总校"),
-              "%s", diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 0), "2:I: 集团“东洲教育集团”将有不止一所总校"),
+              "%s", tu_diag_text(diag, 0));
 }
 
 Test(ingest, dry_run_writes_nothing)
@@ -393,15 +376,15 @@ Test(ingest, blank_rows_and_row_numbers)
                             "3206840002,乙小学,海门街道,211,111,是,民营\r\n"
                             ",,,,,,\r\n,,,,,,\r\n", 0),
                  ZX_EDATA);
-    cr_assert(strstr(diag_text(), "4:G: “办学性质”的值“民营”无效"), "%s",
-              diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 0), "4:G: “办学性质”的值“民营”无效"), "%s",
+              tu_diag_text(diag, 0));
     cr_assert_eq(res.rows, 2);
 }
 
 Test(ingest, empty_file_and_header_only)
 {
     cr_assert_eq(import_str("schools", "empty.csv", "", 0), ZX_EDATA);
-    cr_assert(strstr(diag_text(), "没有表头"), "%s", diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 0), "没有表头"), "%s", tu_diag_text(diag, 0));
     cr_assert_eq(import_str("schools", "h.csv",
                             "学校标识码,学校名称,区镇,办学类型,城乡类型,"
                             "建制镇所在地,办学性质\n", 0),
@@ -412,7 +395,7 @@ Test(ingest, empty_file_and_header_only)
 Test(ingest, unsupported_extension)
 {
     cr_assert_eq(import_str("schools", "s.xls", "x", 0), ZX_EFORMAT);
-    cr_assert(strstr(diag_text(), ".xls"), "%s", diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 0), ".xls"), "%s", tu_diag_text(diag, 0));
 }
 
 Test(ingest, xlsx_input)
@@ -460,9 +443,9 @@ Test(ingest, xlsx_input)
     zx_diag_clear(diag);
     cr_assert_eq(zx_ingest_file(db, "teachers", p, "t.xlsx", 0, "test", NULL,
                                 NULL, diag, &res), ZX_EDATA);
-    cr_assert(strstr(diag_text(), "4:I: “用工类型”的值“临时工”无效"), "%s",
-              diag_text());
-    cr_assert_eq(zx_diag_count(diag), 1, "%s", diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 0), "4:I: “用工类型”的值“临时工”无效"), "%s",
+              tu_diag_text(diag, 0));
+    cr_assert_eq(zx_diag_count(diag), 1, "%s", tu_diag_text(diag, 0));
 
     /* fixed: imports, with the date cell and the serial both converted */
     wb = workbook_new(p);
@@ -497,7 +480,7 @@ Test(ingest, xlsx_input)
     zx_ingest_result_free(&res);
     zx_diag_clear(diag);
     cr_assert_eq(zx_ingest_file(db, "teachers", p, "t.xlsx", 0, "test", NULL,
-                                NULL, diag, &res), ZX_OK, "%s", diag_text());
+                                NULL, diag, &res), ZX_OK, "%s", tu_diag_text(diag, 0));
     cr_assert_eq(count("SELECT count(*) FROM teacher WHERE birth='1986-04'"
                        " AND subject=14"), 1);
     cr_assert_eq(count("SELECT count(*) FROM teacher WHERE birth='1985-01'"),

@@ -27,22 +27,6 @@ static void teardown(void)
 
 TestSuite(plan, .init = setup, .fini = teardown);
 
-/* The diagnostics as "LINE:COL: msg" lines, the column 1-based. */
-static const char *diag_text(void)
-{
-    static char buf[16384];
-    size_t i, used = 0;
-
-    buf[0] = '\0';
-    for (i = 0; i < zx_diag_count(diag) && used < sizeof(buf) - 1; i++) {
-        const zx_diag_item *it = zx_diag_get(diag, i);
-        used += (size_t)snprintf(buf + used, sizeof(buf) - used,
-                                 "%ld:%d: %s\n", it->row, it->col + 1,
-                                 it->msg);
-    }
-    return buf;
-}
-
 static int load(const char *text)
 {
     zx_plan_free(plan);
@@ -56,12 +40,12 @@ static int load(const char *text)
 #define assert_problem(text, line, col, phrase)                           \
     do {                                                                  \
         char want_[512];                                                  \
-        cr_assert_eq(load(text), ZX_EDATA, "%s", diag_text());            \
+        cr_assert_eq(load(text), ZX_EDATA, "%s", tu_diag_text(diag, 1));            \
         cr_assert_null(plan);                                             \
         snprintf(want_, sizeof(want_), "%d:%d: ", line, col);             \
-        cr_assert(strstr(diag_text(), want_) &&                           \
-                      strstr(strstr(diag_text(), want_), phrase),         \
-                  "want %s%s, got:\n%s", want_, phrase, diag_text());     \
+        cr_assert(strstr(tu_diag_text(diag, 1), want_) &&                           \
+                      strstr(strstr(tu_diag_text(diag, 1), want_), phrase),         \
+                  "want %s%s, got:\n%s", want_, phrase, tu_diag_text(diag, 1));     \
     } while (0)
 
 /* Thirteen lines every test plan starts with. */
@@ -110,7 +94,7 @@ Test(plan, minimal_plan_loads)
     const int *v;
     int n;
 
-    cr_assert_eq(load(HEAD INDICATOR), ZX_OK, "%s", diag_text());
+    cr_assert_eq(load(HEAD INDICATOR), ZX_OK, "%s", tu_diag_text(diag, 1));
     cr_assert_eq(zx_diag_count(diag), 0);
     cr_assert_str_eq(zx_plan_file(plan), "t.yaml");
     cr_assert_str_eq(zx_plan_id(plan), "t-plan");
@@ -287,7 +271,7 @@ Test(plan, full_plan_reads_back)
     const zx_setting *st;
     int n;
 
-    cr_assert_eq(load(full_plan), ZX_OK, "%s", diag_text());
+    cr_assert_eq(load(full_plan), ZX_OK, "%s", tu_diag_text(diag, 1));
     cr_assert_str_eq(zx_plan_issuer(plan), "海门市人民政府办公室");
     cr_assert_str_eq(zx_plan_document(plan), "海政办发〔2019〕53号");
     cr_assert_str_eq(zx_plan_preamble(plan), "指导思想。\n");
@@ -385,7 +369,7 @@ Test(plan, milestones)
 {
     const zx_indicator *ind;
 
-    cr_assert_eq(load(full_plan), ZX_OK, "%s", diag_text());
+    cr_assert_eq(load(full_plan), ZX_OK, "%s", tu_diag_text(diag, 1));
 
     /* ramp: from the baseline value to the target in the last year */
     ind = zx_plan_indicator(plan, "seed-teachers");
@@ -421,7 +405,7 @@ Test(plan, ramp_and_explicit_order)
     const zx_indicator *ind;
 
     /* ramp from 40 in 2019 to 100 in 2022 */
-    cr_assert_eq(load(HEAD INDICATOR), ZX_OK, "%s", diag_text());
+    cr_assert_eq(load(HEAD INDICATOR), ZX_OK, "%s", tu_diag_text(diag, 1));
     ind = zx_plan_indicator(plan, "counselling-room");
     cr_assert_eq(zx_plan_milestone(plan, ind, 2020, 40), 60);
     cr_assert_eq(zx_plan_milestone(plan, ind, 2021, 40), 80);
@@ -432,7 +416,7 @@ Test(plan, ramp_and_explicit_order)
                       "    milestones:\n"
                       "      2022: 100\n"
                       "      2021: 70\n"),
-                 ZX_OK, "%s", diag_text());
+                 ZX_OK, "%s", tu_diag_text(diag, 1));
     ind = zx_plan_indicator(plan, "counselling-room");
     cr_assert(ind->milestones.years[0] == 2021 &&
               ind->milestones.values[0] == 70);
@@ -471,7 +455,7 @@ Test(plan, unknown_goal)
         "    target: 10\n";                                   /* 22 */
 
     assert_problem(t, 17, 11, "未知的目标“condition”");
-    cr_assert_eq(zx_diag_count(diag), 1, "%s", diag_text());
+    cr_assert_eq(zx_diag_count(diag), 1, "%s", tu_diag_text(diag, 1));
     cr_assert_str_eq(zx_diag_get(diag, 0)->file, "t.yaml");
 }
 
@@ -511,7 +495,7 @@ Test(plan, duplicate_id)
                    "    target: 1\n",
                    25, 9, "重复的 id“counselling-room”（第 15 行已定义）");
     /* a repeated id is not echoed as an unknown reference */
-    cr_assert_eq(zx_diag_count(diag), 1, "%s", diag_text());
+    cr_assert_eq(zx_diag_count(diag), 1, "%s", tu_diag_text(diag, 1));
 }
 
 Test(plan, milestone_year_outside_plan)
@@ -542,8 +526,8 @@ Test(plan, bad_clause_id)
                    "    target: 10\n"
                    "    mechanism: [3.4.2-T3, 3.4.2-t3]\n",   /* 23 */
                    16, 13, "条款编号“3.3.2E3”格式不正确");
-    cr_assert(strstr(diag_text(), "23:27: 条款编号“3.4.2-t3”格式不正确"),
-              "%s", diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 1), "23:27: 条款编号“3.4.2-t3”格式不正确"),
+              "%s", tu_diag_text(diag, 1));
     assert_problem("plan:\n  id: t\n  name: 测试\n  baseline: 2019\n"
                    "  years: [2020]\n  rural: [220]\n"
                    "goals:\n  - id: g\n    clause: 2.a\n    name: 目标\n"
@@ -621,8 +605,8 @@ Test(plan, unknown_key)
 {
     assert_problem(HEAD INDICATOR "    nmae: 覆盖率\n", 25, 5,
                    "未知的键“nmae”");
-    cr_assert(strstr(diag_text(), "此处可用的键：id、clause"), "%s",
-              diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 1), "此处可用的键：id、clause"), "%s",
+              tu_diag_text(diag, 1));
     assert_problem(HEAD INDICATOR "report: {}\n", 25, 1,
                    "未知的键“report”");
     assert_problem(HEAD INDICATOR
@@ -634,7 +618,7 @@ Test(plan, yaml_syntax_error)
 {
     /* a value indented less than its key's siblings */
     assert_problem(HEAD INDICATOR "   unit: 所\n", 25, 4, "YAML 语法错误");
-    cr_assert_eq(zx_diag_count(diag), 1, "%s", diag_text());
+    cr_assert_eq(zx_diag_count(diag), 1, "%s", tu_diag_text(diag, 1));
     /* an unclosed flow list */
     assert_problem("plan:\n  years: [2020, 2021\n  rural: [220]\n", 3, 8,
                    "YAML 语法错误");
@@ -652,8 +636,8 @@ Test(plan, yaml_refusals)
                    "重复的键“unit”（第 23 行已出现）");
     assert_problem(HEAD "x: &a 1\ny: *a\n" INDICATOR, 14, 4,
                    "不支持锚点“&a”");
-    cr_assert(strstr(diag_text(), "15:4: 不支持别名“*a”"), "%s",
-              diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 1), "15:4: 不支持别名“*a”"), "%s",
+              tu_diag_text(diag, 1));
     assert_problem(HEAD INDICATOR "    target: !!float 100\n", 25, 13,
                    "不支持标签“tag:yaml.org,2002:float”");
     assert_problem("---\na: 1\n---\nb: 2\n", 3, 1, "只能包含一个 YAML 文档");
@@ -664,7 +648,7 @@ Test(plan, yaml_refusals)
     assert_problem(deep, 1, 65, "嵌套超过 64 层");
     /* !!str makes a plain scalar text; a plain one stays a number */
     cr_assert_eq(load(HEAD INDICATOR "    description: !!str 100\n"), ZX_OK,
-                 "%s", diag_text());
+                 "%s", tu_diag_text(diag, 1));
 }
 
 /* HEAD INDICATOR and a task due on `deadline` (line 32). */
@@ -691,7 +675,7 @@ Test(plan, bad_date)
                    "“2022-02-30”不是有效的日期");
     assert_problem(with_task("2022/12/31"), 32, 15, "不是有效的日期");
     assert_problem(with_task("2100-02-29"), 32, 15, "不是有效的日期");
-    cr_assert_eq(load(with_task("2024-02-29")), ZX_OK, "%s", diag_text());
+    cr_assert_eq(load(with_task("2024-02-29")), ZX_OK, "%s", tu_diag_text(diag, 1));
     assert_problem(HEAD INDICATOR
                    "tasks:\n"                                 /* 25 */
                    "  - id: t1\n"                             /* 26 */
@@ -701,8 +685,8 @@ Test(plan, bad_date)
                    "    responsible: []\n"                    /* 30 */
                    "    deadline: 2022-12-31\n",              /* 31 */
                    26, 5, "缺少“lead”");
-    cr_assert(strstr(diag_text(), "30:18: “responsible”至少要有一项"), "%s",
-              diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 1), "30:18: “responsible”至少要有一项"), "%s",
+              tu_diag_text(diag, 1));
 }
 
 Test(plan, plan_section_problems)
@@ -719,19 +703,19 @@ Test(plan, plan_section_problems)
                    "goals: []\n"                              /* 10 */
                    "indicators: []\n",                        /* 11 */
                    2, 7, "id“T_plan”格式不正确");
-    cr_assert(strstr(diag_text(), "4:13: “baseline”应为四位数字的年份"), "%s",
-              diag_text());
-    cr_assert(strstr(diag_text(), "5:17: 计划年度应从早到晚排列"), "%s",
-              diag_text());
-    cr_assert(strstr(diag_text(), "6:21: “999”不是城乡类型代码"), "%s",
-              diag_text());
-    cr_assert(strstr(diag_text(), "6:26: 重复的城乡类型代码 121"), "%s",
-              diag_text());
-    cr_assert(strstr(diag_text(), "8:5: 参数名“Max”格式不正确"), "%s",
-              diag_text());
-    cr_assert(strstr(diag_text(), "9:15: “list”应为数字，而不是“x”"), "%s",
-              diag_text());
-    cr_assert_eq(zx_diag_count(diag), 7, "%s", diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 1), "4:13: “baseline”应为四位数字的年份"), "%s",
+              tu_diag_text(diag, 1));
+    cr_assert(strstr(tu_diag_text(diag, 1), "5:17: 计划年度应从早到晚排列"), "%s",
+              tu_diag_text(diag, 1));
+    cr_assert(strstr(tu_diag_text(diag, 1), "6:21: “999”不是城乡类型代码"), "%s",
+              tu_diag_text(diag, 1));
+    cr_assert(strstr(tu_diag_text(diag, 1), "6:26: 重复的城乡类型代码 121"), "%s",
+              tu_diag_text(diag, 1));
+    cr_assert(strstr(tu_diag_text(diag, 1), "8:5: 参数名“Max”格式不正确"), "%s",
+              tu_diag_text(diag, 1));
+    cr_assert(strstr(tu_diag_text(diag, 1), "9:15: “list”应为数字，而不是“x”"), "%s",
+              tu_diag_text(diag, 1));
+    cr_assert_eq(zx_diag_count(diag), 7, "%s", tu_diag_text(diag, 1));
 
     assert_problem("plan:\n  id: t\n  name: 测试\n  baseline: 2019\n"
                    "  years: [2019, 2020]\n  rural: [220]\n"
@@ -745,8 +729,8 @@ Test(plan, plan_section_problems)
                    "  years: [2020]\n  rural: [220]\n"
                    "goals: []\n",
                    3, 3, "“name”不能为空");
-    cr_assert(strstr(diag_text(), "1:1: 缺少“indicators”"), "%s",
-              diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 1), "1:1: 缺少“indicators”"), "%s",
+              tu_diag_text(diag, 1));
 }
 
 Test(plan, indicator_problems)
@@ -802,10 +786,10 @@ Test(plan, indicator_problems)
 
     cr_assert_eq(load(t), ZX_EDATA);
     for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
-        cr_assert(strstr(diag_text(), want[i]), "want %s, got:\n%s", want[i],
-                  diag_text());
+        cr_assert(strstr(tu_diag_text(diag, 1), want[i]), "want %s, got:\n%s", want[i],
+                  tu_diag_text(diag, 1));
     cr_assert_eq(zx_diag_count(diag), sizeof(want) / sizeof(want[0]), "%s",
-                 diag_text());
+                 tu_diag_text(diag, 1));
 }
 
 Test(plan, null_expression)
@@ -823,7 +807,7 @@ Test(plan, null_expression)
                    "    unit: \"%\"\n"
                    "    target: 100\n",
                    15, 5, "share 类型的指标必须给出“numerator”");
-    cr_assert_eq(zx_diag_count(diag), 1, "%s", diag_text());
+    cr_assert_eq(zx_diag_count(diag), 1, "%s", tu_diag_text(diag, 1));
 }
 
 Test(plan, element_problems)
@@ -849,15 +833,15 @@ Test(plan, element_problems)
                    "    yearly: true\n"                       /* 42 */
                    "    max: 5\n",                            /* 43 */
                    28, 11, "未知的数据类型“float”");
-    cr_assert(strstr(diag_text(), "29:12: 未知的层级“county”"), "%s",
-              diag_text());
-    cr_assert(strstr(diag_text(), "30:13: “yearly”应为 true 或 false"), "%s",
-              diag_text());
-    cr_assert(strstr(diag_text(), "37:10: “min”（10）大于“max”（5）"), "%s",
-              diag_text());
-    cr_assert(strstr(diag_text(), "43:10: 只有 int 和 decimal 类型的数据项"),
-              "%s", diag_text());
-    cr_assert_eq(zx_diag_count(diag), 5, "%s", diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 1), "29:12: 未知的层级“county”"), "%s",
+              tu_diag_text(diag, 1));
+    cr_assert(strstr(tu_diag_text(diag, 1), "30:13: “yearly”应为 true 或 false"), "%s",
+              tu_diag_text(diag, 1));
+    cr_assert(strstr(tu_diag_text(diag, 1), "37:10: “min”（10）大于“max”（5）"), "%s",
+              tu_diag_text(diag, 1));
+    cr_assert(strstr(tu_diag_text(diag, 1), "43:10: 只有 int 和 decimal 类型的数据项"),
+              "%s", tu_diag_text(diag, 1));
+    cr_assert_eq(zx_diag_count(diag), 5, "%s", tu_diag_text(diag, 1));
 }
 
 Test(plan, many_problems_at_once)
@@ -876,13 +860,13 @@ Test(plan, many_problems_at_once)
         "    colour: red\n";                                  /* 24 */
 
     assert_problem(t, 16, 13, "条款编号“E3”格式不正确");
-    cr_assert(strstr(diag_text(), "17:11: 未知的目标“nowhere”"), "%s",
-              diag_text());
-    cr_assert(strstr(diag_text(), "23:18: 里程碑年份 2030 不在计划年度内"),
-              "%s", diag_text());
-    cr_assert(strstr(diag_text(), "24:5: 未知的键“colour”"), "%s",
-              diag_text());
-    cr_assert_eq(zx_diag_count(diag), 4, "%s", diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 1), "17:11: 未知的目标“nowhere”"), "%s",
+              tu_diag_text(diag, 1));
+    cr_assert(strstr(tu_diag_text(diag, 1), "23:18: 里程碑年份 2030 不在计划年度内"),
+              "%s", tu_diag_text(diag, 1));
+    cr_assert(strstr(tu_diag_text(diag, 1), "24:5: 未知的键“colour”"), "%s",
+              tu_diag_text(diag, 1));
+    cr_assert_eq(zx_diag_count(diag), 4, "%s", tu_diag_text(diag, 1));
 }
 
 Test(plan, load_from_file)
@@ -892,7 +876,7 @@ Test(plan, load_from_file)
 
     tu_write_str(path, "\xef\xbb\xbf" HEAD INDICATOR);
     cr_assert_eq(zx_plan_load(path, NULL, &plan, diag), ZX_OK, "%s",
-                 diag_text());
+                 tu_diag_text(diag, 1));
     cr_assert_str_eq(zx_plan_file(plan), path);
     cr_assert_str_eq(zx_plan_id(plan), "t-plan");
     zx_plan_free(plan);

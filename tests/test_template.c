@@ -18,39 +18,6 @@
 #include "template.h"
 #include "xlsx.h"
 
-#define MAXROWS 8
-#define MAXCELLS 24
-
-typedef struct sheet {
-    int nrows;
-    int n[MAXROWS];
-    char cell[MAXROWS][MAXCELLS][128];
-} sheet;
-
-static int collect(void *ctx, const zx_row *row)
-{
-    sheet *s = ctx;
-    int i;
-
-    if (s->nrows == MAXROWS)
-        return 0;
-    s->n[s->nrows] = row->n;
-    for (i = 0; i < row->n && i < MAXCELLS; i++)
-        snprintf(s->cell[s->nrows][i], 128, "%s", row->cell[i]);
-    s->nrows++;
-    return 0;
-}
-
-static void read_sheet(const char *path, sheet *s)
-{
-    zx_diag *d = zx_diag_new();
-
-    memset(s, 0, sizeof(*s));
-    cr_assert_eq(zx_xlsx_read(path, "t.xlsx", collect, s, NULL, NULL, d),
-                 ZX_OK, "%s is not a readable workbook", path);
-    zx_diag_free(d);
-}
-
 /* The zip member `name` of the workbook, NUL-terminated; free it. */
 static char *member(const char *path, const char *name)
 {
@@ -109,10 +76,10 @@ Test(template, header_row_is_the_sheet_definition)
     defs = zx_sheetdef_all(&n);
     for (k = 0; k < n; k++) {
         const char *p = tu_path(dir, defs[k].kind);
-        sheet s;
+        tu_sheet s;
 
         cr_assert_eq(zx_template_write(defs[k].kind, p), ZX_OK);
-        read_sheet(p, &s);
+        tu_read_table(p, 1, &s);
         cr_assert_eq(s.nrows, 1, "%s: only the header row", defs[k].kind);
         cr_assert_eq(s.n[0], defs[k].n);
         for (i = 0; i < defs[k].n; i++)
@@ -209,7 +176,7 @@ Test(template, code_sheet_holds_each_list_once)
 {
     const zx_sheetdef *def = zx_sheetdef_get("schools");
     const zx_codelist *yesno = zx_codes_get("yesno");
-    const char *p = tu_path(dir, "s.xlsx"), *seen[MAXCELLS];
+    const char *p = tu_path(dir, "s.xlsx"), *seen[TU_MAXCELLS];
     char *xml, want[64], col = 0;
     int i, j, nseen = 0;
 
@@ -253,11 +220,11 @@ Test(template, errors)
 Test(template, replaces_an_existing_file)
 {
     const char *p = tu_path(dir, "t.xlsx");
-    sheet s;
+    tu_sheet s;
 
     tu_write_str(p, "old");
     cr_assert_eq(zx_template_write("roles", p), ZX_OK);
-    read_sheet(p, &s);
+    tu_read_table(p, 1, &s);
     cr_assert_str_eq(s.cell[0][0], zx_sheetdef_get("roles")->cols[0].header);
     cr_assert_eq(tu_entries(dir), 1);
 }
@@ -276,16 +243,16 @@ static int run(const char *args)
 Test(template, cli)
 {
     char args[1024];
-    sheet s;
+    tu_sheet s;
 
     snprintf(args, sizeof(args), "teachers > %s", tu_path(dir, "out.xlsx"));
     cr_assert_eq(run(args), 0);
-    read_sheet(tu_path(dir, "out.xlsx"), &s);
+    tu_read_table(tu_path(dir, "out.xlsx"), 1, &s);
     cr_assert_str_eq(s.cell[0][1], zx_sheetdef_get("teachers")->cols[1].header);
 
     snprintf(args, sizeof(args), "enrolment --out %s", tu_path(dir, "e.xlsx"));
     cr_assert_eq(run(args), 0);
-    read_sheet(tu_path(dir, "e.xlsx"), &s);
+    tu_read_table(tu_path(dir, "e.xlsx"), 1, &s);
     cr_assert_eq(s.n[0], zx_sheetdef_get("enrolment")->n);
 
     cr_assert_eq(run("pupils"), 64);

@@ -143,23 +143,6 @@ TestSuite(values, .init = setup, .fini = teardown);
 
 /* ---- helpers ------------------------------------------------------- */
 
-/* The diagnostics as "ROW:COL: msg" lines, for substring assertions. */
-static const char *diag_text(void)
-{
-    static char buf[16384];
-    size_t i, used = 0;
-
-    buf[0] = '\0';
-    for (i = 0; i < zx_diag_count(diag) && used < sizeof(buf) - 1; i++) {
-        const zx_diag_item *it = zx_diag_get(diag, i);
-        char col[8];
-        zx_diag_colname(it->col, col);
-        used += (size_t)snprintf(buf + used, sizeof(buf) - used,
-                                 "%ld:%s: %s\n", it->row, col, it->msg);
-    }
-    return buf;
-}
-
 static long long count(const char *sql)
 {
     return zx_db_int(db, sql, NULL, -1);
@@ -180,7 +163,7 @@ static const char *get(const char *element, const char *unit, int year)
 
     zx_diag_clear(diag);
     cr_assert_eq(zx_values_get(db, plan, element, unit, year, &v, diag),
-                 ZX_OK, "%s", diag_text());
+                 ZX_OK, "%s", tu_diag_text(diag, 0));
     return v.present ? v.text : "(none)";
 }
 
@@ -190,7 +173,7 @@ static void set_ok(const char *element, const char *unit, int year,
     int change = -1;
 
     cr_assert_eq(set(element, unit, year, value, &change), ZX_OK,
-                 "%s %s %s: %s", element, unit, value, diag_text());
+                 "%s %s %s: %s", element, unit, value, tu_diag_text(diag, 0));
     cr_assert_eq(change, want_change, "%s %s “%s”: change %d", element, unit,
                  value, change);
 }
@@ -200,9 +183,9 @@ static void set_bad(const char *element, const char *unit, int year,
                     const char *value, int rc, const char *msg)
 {
     cr_assert_eq(set(element, unit, year, value, NULL), rc,
-                 "%s %s “%s”: %s", element, unit, value, diag_text());
-    cr_assert(strstr(diag_text(), msg), "%s %s “%s”: want “%s” in:\n%s",
-              element, unit, value, msg, diag_text());
+                 "%s %s “%s”: %s", element, unit, value, tu_diag_text(diag, 0));
+    cr_assert(strstr(tu_diag_text(diag, 0), msg), "%s %s “%s”: want “%s” in:\n%s",
+              element, unit, value, msg, tu_diag_text(diag, 0));
 }
 
 static int import_file(const char *fname, int dry)
@@ -223,11 +206,11 @@ static void want_diag(const char *where, const char *msg)
     char line[512];
 
     snprintf(line, sizeof(line), "%s: ", where);
-    cr_assert(strstr(diag_text(), line), "no problem at %s in:\n%s", where,
-              diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 0), line), "no problem at %s in:\n%s", where,
+              tu_diag_text(diag, 0));
     if (msg)
-        cr_assert(strstr(strstr(diag_text(), line), msg),
-                  "want “%s” at %s in:\n%s", msg, where, diag_text());
+        cr_assert(strstr(strstr(tu_diag_text(diag, 0), line), msg),
+                  "want “%s” at %s in:\n%s", msg, where, tu_diag_text(diag, 0));
 }
 
 /* ---- one value at a time -------------------------------------------- */
@@ -483,7 +466,7 @@ static const char school_csv[] =
 static void load_school_csv(void)
 {
     cr_assert_eq(import_str("s.csv", school_csv, 0), ZX_OK, "%s",
-                 diag_text());
+                 tu_diag_text(diag, 0));
 }
 
 Test(values, import_csv)
@@ -528,7 +511,7 @@ Test(values, import_twice_changes_nothing_then_blank_means_no_change)
     cr_assert_eq(import_str("p.csv",
                             "school_code,motto,Accounts,year\n"
                             "3206840001,,1300,2020\n", 0),
-                 ZX_OK, "%s", diag_text());
+                 ZX_OK, "%s", tu_diag_text(diag, 0));
     cr_assert_eq(res.updated, 1);
     cr_assert_eq(res.blank, 1);
     cr_assert_str_eq(get("accounts", "3206840001", 2020), "1300");
@@ -541,7 +524,7 @@ Test(values, import_town_and_teacher_sheets)
                             "区镇,年度,区镇教育投入（万元）\n"
                             "甲镇,2021,100\n"
                             "320684T002,2021年,\"1,250.5\"\n", 0),
-                 ZX_OK, "%s", diag_text());
+                 ZX_OK, "%s", tu_diag_text(diag, 0));
     cr_assert_eq(res.inserted, 2);
     cr_assert_str_eq(get("town_budget", "320684T001", 2021), "100");
     cr_assert_str_eq(get("town_budget", "乙镇", 2021), "1250.5");
@@ -550,7 +533,7 @@ Test(values, import_town_and_teacher_sheets)
                             "教师编号,姓名,所在学校,现任职务任职年份\n"
                             "T01,张三,甲小学,2016\n"
                             "T02,李四,乙小学,\n", 0),
-                 ZX_OK, "%s", diag_text());
+                 ZX_OK, "%s", tu_diag_text(diag, 0));
     cr_assert_eq(res.inserted, 1);
     cr_assert_eq(res.blank, 1);
     cr_assert_str_eq(get("promoted_year", "T01", 0), "2016");
@@ -587,7 +570,7 @@ Test(values, import_xlsx_with_typed_cells)
     worksheet_write_string(ws, 2, 7, "2019/12/1", NULL);
     cr_assert_eq(workbook_close(wb), LXW_NO_ERROR);
 
-    cr_assert_eq(import_file("s.xlsx", 0), ZX_OK, "%s", diag_text());
+    cr_assert_eq(import_file("s.xlsx", 0), ZX_OK, "%s", tu_diag_text(diag, 0));
     cr_assert_str_eq(res.format, "XLSX");
     cr_assert_eq(res.rows, 2);
     cr_assert_eq(res.inserted, 7);
@@ -631,7 +614,7 @@ Test(values, import_row_errors_located_nothing_written)
     want_diag("6:D", "与第 2 行重复");
     want_diag("7:A", "“学校标识码”不能为空");
     want_diag("8:C", "“年度”不能为空");
-    cr_assert_eq(zx_diag_count(diag), 9, "%s", diag_text());
+    cr_assert_eq(zx_diag_count(diag), 9, "%s", tu_diag_text(diag, 0));
     cr_assert_eq(count("SELECT count(*) FROM data_value"), 0);
     cr_assert_eq(count("SELECT count(*) FROM import_batch"), 0);
     cr_assert_eq(count("SELECT count(*) FROM audit"), audits);
@@ -648,7 +631,7 @@ Test(values, import_header_errors)
     want_diag("1:E", "请使用区镇模板（zhenxing template values --level town）");
     want_diag("1:F", "“现任职务任职年份”是按教师填报的数据项");
     want_diag("1:G", "数据项“心理咨询室”重复（与第 C 列相同）");
-    cr_assert_eq(zx_diag_count(diag), 4, "%s", diag_text());
+    cr_assert_eq(zx_diag_count(diag), 4, "%s", tu_diag_text(diag, 0));
 
     cr_assert_eq(import_str("h2.csv", "学校标识码,人人通账号数\n"
                                       "3206840001,100\n", 0),
@@ -666,14 +649,14 @@ Test(values, import_header_errors)
     want_diag("1:", "表中没有数据项列");
 
     cr_assert_eq(import_str("h5.csv", "", 0), ZX_EDATA);
-    cr_assert(strstr(diag_text(), "文件是空的"), "%s", diag_text());
+    cr_assert(strstr(tu_diag_text(diag, 0), "文件是空的"), "%s", tu_diag_text(diag, 0));
     cr_assert_eq(count("SELECT count(*) FROM data_value"), 0);
 }
 
 Test(values, dry_run_counts_but_writes_nothing)
 {
     cr_assert_eq(import_str("s.csv", school_csv, 1), ZX_OK, "%s",
-                 diag_text());
+                 tu_diag_text(diag, 0));
     cr_assert_eq(res.inserted, 7);
     cr_assert_eq(count("SELECT count(*) FROM data_value"), 0);
     cr_assert_eq(count("SELECT count(*) FROM import_batch"), 0);
@@ -683,40 +666,7 @@ Test(values, dry_run_counts_but_writes_nothing)
 
 /* ---- templates ------------------------------------------------------ */
 
-#define MAXROWS 8
-#define MAXCELLS 16
-
-typedef struct sheet {
-    int nrows;
-    int n[MAXROWS];
-    char cell[MAXROWS][MAXCELLS][128];
-} sheet;
-
-static int collect(void *ctx, const zx_row *row)
-{
-    sheet *s = ctx;
-    int i;
-
-    if (s->nrows == MAXROWS)
-        return 0;
-    s->n[s->nrows] = row->n;
-    for (i = 0; i < row->n && i < MAXCELLS; i++)
-        snprintf(s->cell[s->nrows][i], 128, "%s", row->cell[i]);
-    s->nrows++;
-    return 0;
-}
-
-static void read_sheet(const char *path, sheet *s)
-{
-    zx_diag *d = zx_diag_new();
-
-    memset(s, 0, sizeof(*s));
-    cr_assert_eq(zx_xlsx_read(path, "t.xlsx", collect, s, NULL, NULL, d),
-                 ZX_OK, "%s is not a readable workbook", path);
-    zx_diag_free(d);
-}
-
-static void want_row(const sheet *s, int r, const char *const *cells, int n)
+static void want_row(const tu_sheet *s, int r, const char *const *cells, int n)
 {
     int i;
 
@@ -756,12 +706,12 @@ Test(values, school_template)
     static const char *const r2[] = { "3206840002", "乙小学", "2022" };
     const char *p = tu_path(dir, "school.xlsx");
     char *xml;
-    sheet s;
+    tu_sheet s;
     long n = -1;
 
     cr_assert_eq(zx_values_template(db, plan, ZX_LEVEL_SCHOOL, p, &n), ZX_OK);
     cr_assert_eq(n, 2);
-    read_sheet(p, &s);
+    tu_read_table(p, 1, &s);
     cr_assert_eq(s.nrows, 3);
     want_row(&s, 0, head, 9);
     want_row(&s, 1, r1, 3);
@@ -785,7 +735,7 @@ Test(values, school_template)
     free(xml);
 
     /* the untouched template imports as all blank */
-    cr_assert_eq(import_file("school.xlsx", 0), ZX_OK, "%s", diag_text());
+    cr_assert_eq(import_file("school.xlsx", 0), ZX_OK, "%s", tu_diag_text(diag, 0));
     cr_assert_eq(res.rows, 2);
     cr_assert_eq(res.inserted, 0);
     cr_assert_eq(res.blank, 2 * 6);
@@ -802,19 +752,19 @@ Test(values, town_and_teacher_templates)
     static const char *const teacher_row[] = { "T02", "李四", "乙小学" };
     const char *tp = tu_path(dir, "town.xlsx");
     const char *ep = tu_path(dir, "teacher.xlsx");
-    sheet s;
+    tu_sheet s;
     long n;
 
     cr_assert_eq(zx_values_template(db, plan, ZX_LEVEL_TOWN, tp, &n), ZX_OK);
     cr_assert_eq(n, 2);
-    read_sheet(tp, &s);
+    tu_read_table(tp, 1, &s);
     want_row(&s, 0, town_head, 4);
     want_row(&s, 1, town_row, 3);
 
     cr_assert_eq(zx_values_template(db, plan, ZX_LEVEL_TEACHER, ep, &n),
                  ZX_OK);
     cr_assert_eq(n, 2);
-    read_sheet(ep, &s);
+    tu_read_table(ep, 1, &s);
     want_row(&s, 0, teacher_head, 4);
     want_row(&s, 2, teacher_row, 3);
 
@@ -856,7 +806,7 @@ static void store_plan(void)
 {
     cr_assert_eq(zx_planstore_put(db, plan_text, strlen(plan_text),
                                   "plan.yaml", "test", diag),
-                 ZX_OK, "%s", diag_text());
+                 ZX_OK, "%s", tu_diag_text(diag, 0));
 }
 
 Test(values, cli_get_and_set)

@@ -14,6 +14,10 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "diag.h"
+#include "csvfile.h"
+#include "table.h"
+#include "xlsx.h"
 #include "lsan.h"
 #include "registry.h"
 #include "zx.h"
@@ -79,6 +83,67 @@ static inline int tu_entries(const char *d)
             n++;
     closedir(dp);
     return n;
+}
+
+/* The first rows of a table file, read back through the project's own
+ * readers: XLSX when xlsx is set, else CSV (whatever the file's name). */
+#define TU_MAXROWS 8
+#define TU_MAXCELLS 24
+
+typedef struct tu_sheet {
+    int nrows;
+    int n[TU_MAXROWS];
+    char cell[TU_MAXROWS][TU_MAXCELLS][128];
+    unsigned char kind[TU_MAXROWS][TU_MAXCELLS];
+} tu_sheet;
+
+static inline int tu_collect(void *ctx, const zx_row *row)
+{
+    tu_sheet *s = ctx;
+    int i;
+
+    if (s->nrows == TU_MAXROWS)
+        return 0; /* only the first rows are looked at */
+    s->n[s->nrows] = row->n;
+    for (i = 0; i < row->n && i < TU_MAXCELLS; i++) {
+        snprintf(s->cell[s->nrows][i], 128, "%s", row->cell[i]);
+        s->kind[s->nrows][i] = row->kind[i];
+    }
+    s->nrows++;
+    return 0;
+}
+
+static inline void tu_read_table(const char *path, int xlsx, tu_sheet *s)
+{
+    zx_diag *d = zx_diag_new();
+
+    memset(s, 0, sizeof(*s));
+    cr_assert_eq((xlsx ? zx_xlsx_read : zx_csv_read)(path, "t", tu_collect, s,
+                                                     NULL, NULL, d),
+                 ZX_OK, "cannot read back %s", path);
+    zx_diag_free(d);
+}
+
+/* A diagnostics list as lines "ROW:COL: msg", for substring assertions;
+ * COL is the spreadsheet letter, or with numeric_col the 1-based number
+ * (plan files).  The text is in a static buffer. */
+static inline const char *tu_diag_text(const zx_diag *d, int numeric_col)
+{
+    static char buf[16384];
+    size_t i, used = 0;
+
+    buf[0] = '\0';
+    for (i = 0; i < zx_diag_count(d) && used < sizeof(buf) - 1; i++) {
+        const zx_diag_item *it = zx_diag_get(d, i);
+        char col[16];
+        if (numeric_col)
+            snprintf(col, sizeof(col), "%d", it->col + 1);
+        else
+            zx_diag_colname(it->col, col);
+        used += (size_t)snprintf(buf + used, sizeof(buf) - used,
+                                 "%ld:%s: %s\n", it->row, col, it->msg);
+    }
+    return buf;
 }
 
 /* Runs a shell command; returns its exit status (or -1). */
