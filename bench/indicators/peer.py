@@ -50,18 +50,26 @@ young = t[t.index.isin(cadres) & t.birth_year.between(1990, 1999)]
 s["young_cadres"] = young.groupby("school_id").size()
 s = s.fillna({"teachers": 0, "seeds": 0, "young_cadres": 0})
 
-rows = []
+parts = []
 
 
-def roll(ind, frame, n, dcol):
-    """Sums n and d per school, town, group and the city."""
-    f = frame.assign(n=n, d=dcol)
-    for lvl, key in (("school", None), ("town", "parent_id"),
-                     ("group", "group_id")):
-        g = f.groupby(f.index if key is None else key)[["n", "d"]].sum()
-        for uid, r in g.iterrows():
-            rows.append((ind, lvl, code[int(uid)], r.n, r.d))
-    rows.append((ind, "city", city.code, f.n.sum(), f.d.sum()))
+def emit(ind, lvl, ids, n, d):
+    """One frame of results: unit ids -> codes, vectorised."""
+    parts.append(pd.DataFrame({"id": ind, "level": lvl,
+                               "unit": code.reindex(ids.astype(int)).values,
+                               "n": n.values, "d": d.values}))
+
+
+def roll(ind, frame, n, d, school_key=None):
+    """Sums n and d per school, town and group, and for the city."""
+    f = frame.assign(n=n, d=d)
+    keys = (("school", school_key), ("town", "parent_id"),
+            ("group", "group_id"))
+    for lvl, key in keys:
+        g = f.groupby(f.index if key is None else f[key])[["n", "d"]].sum()
+        emit(ind, lvl, g.index.to_series(), g.n, g.d)
+    emit(ind, "city", pd.Series([city.id]), pd.Series([f.n.sum()]),
+         pd.Series([f.d.sum()]))
 
 
 rs = s[s.rural]
@@ -69,14 +77,7 @@ roll("counselling-room", rs, (rs.counselling_room == 1).astype(int), 1)
 roll("seed-teachers", rs, (rs.seeds >= 2).astype(int), 1)
 roll("reserve-cadre-90s", rs, (rs.young_cadres >= 1).astype(int), 1)
 sub = t.join(s[["parent_id", "group_id"]], on="school_id")
-sub = sub.assign(parent_id=sub.parent_id, group_id=sub.group_id)
-subs = (sub.employment == 3).astype(int)
-f = sub.assign(n=subs, d=0)
-for lvl, key in (("school", "school_id"), ("town", "parent_id"),
-                 ("group", "group_id")):
-    for uid, r in f.groupby(key)[["n", "d"]].sum().iterrows():
-        rows.append(("substitutes", lvl, code[int(uid)], r.n, r.d))
-rows.append(("substitutes", "city", city.code, f.n.sum(), 0))
+roll("substitutes", sub, (sub.employment == 3).astype(int), 0, "school_id")
 roll("renrentong", s, s.renrentong_accounts.fillna(0),
      s.students.fillna(0) + s.teachers)
 rc = s[s.resource_classroom == 1]
@@ -84,12 +85,12 @@ have = {fam: set(rc[rc.type_code.isin(codes)].parent_id)
         for fam, codes in (("k", KINDERGARTEN), ("p", PRIMARY),
                            ("j", JUNIOR))}
 ok = towns.id.isin(have["k"] & have["p"] & have["j"]).astype(int)
-for tid, n in zip(towns.id, ok):
-    rows.append(("resource-classrooms", "town", code[tid], n, 1))
-rows.append(("resource-classrooms", "city", city.code, ok.sum(), len(towns)))
+emit("resource-classrooms", "town", towns.id, ok, ok * 0 + 1)
+emit("resource-classrooms", "city", pd.Series([city.id]),
+     pd.Series([ok.sum()]), pd.Series([len(towns)]))
+rows = pd.concat(parts, ignore_index=True)
 t2 = time.perf_counter()
 
-pd.DataFrame(rows, columns=["id", "level", "unit", "n", "d"]).to_csv(
-    out, index=False)
+rows.to_csv(out, index=False)
 print(f"load {t1 - t0:.3f}")
 print(f"compute {t2 - t1:.3f}")
