@@ -10,6 +10,9 @@
 #include "cli.h"
 #include "codes.h"
 #include "demo.h"
+#include "indicator.h"
+#include "planstore.h"
+#include "values.h"
 #include "zx.h"
 
 #include <stdio.h>
@@ -293,6 +296,74 @@ static int print_small_schools(zx_db *db)
     return ZX_OK;
 }
 
+struct plan_tally {
+    int n[5];                  /* by zx_status */
+    const zx_goal *goals;
+    int ngoals;
+    int by_goal[16][5];
+};
+
+static int tally(void *ctx, const zx_result *r)
+{
+    struct plan_tally *t = ctx;
+    int g;
+
+    t->n[r->status]++;
+    for (g = 0; g < t->ngoals && g < 16; g++)
+        if (strcmp(t->goals[g].id, r->ind->goal) == 0)
+            t->by_goal[g][r->status]++;
+    return 0;
+}
+
+/* Where the plan in force stands at the city level, per goal. */
+static int print_plan(zx_db *db)
+{
+    zx_plan *plan = NULL;
+    zx_engine *e = NULL;
+    zx_diag *diag = zx_diag_new();
+    struct plan_tally t;
+    int rc, g, year, ntasks;
+
+    memset(&t, 0, sizeof(t));
+    rc = diag ? zx_planstore_get(db, &plan, diag) : ZX_ENOMEM;
+    if (rc == ZX_ENOTFOUND) {
+        rc = ZX_OK;
+        goto done;
+    }
+    if (rc || (rc = zx_engine_open(db, plan, &e, diag)))
+        goto done;
+    /* the plan's current year, or the last year anything was entered
+     * for when that is earlier (a plan whose data stop in 2021) */
+    year = zx_values_current_year(plan);
+    g = (int)zx_db_int(db, "SELECT max(year) FROM data_value", NULL, 0);
+    if (g > zx_plan_baseline(plan) && g < year)
+        year = g;
+    t.goals = zx_plan_goals(plan, &t.ngoals);
+    if ((rc = zx_engine_eval(e, NULL, year, 1u << ZX_LEVEL_CITY, 0, tally,
+                             &t)))
+        goto done;
+    zx_plan_tasks(plan, &ntasks);
+    printf("\n%s\n  %d 年全市 %d 项指标：达标 %d · 按期推进 %d · 滞后 %d · "
+           "无数据 %d；任务 %d 项\n",
+           zx_plan_name(plan), year,
+           t.n[0] + t.n[1] + t.n[2] + t.n[3] + t.n[4], t.n[ZX_STATUS_MET],
+           t.n[ZX_STATUS_ON_TRACK], t.n[ZX_STATUS_BEHIND],
+           t.n[ZX_STATUS_NO_DATA], ntasks);
+    for (g = 0; g < t.ngoals && g < 16; g++)
+        printf("    %s：达标 %d · 按期推进 %d · 滞后 %d · 无数据 %d\n",
+               t.goals[g].name, t.by_goal[g][ZX_STATUS_MET],
+               t.by_goal[g][ZX_STATUS_ON_TRACK],
+               t.by_goal[g][ZX_STATUS_BEHIND],
+               t.by_goal[g][ZX_STATUS_NO_DATA]);
+    printf("  （明细：zhenxing indicators；任务：zhenxing tasks）\n");
+
+done:
+    zx_engine_close(e);
+    zx_plan_free(plan);
+    zx_diag_free(diag);
+    return rc;
+}
+
 int zx_cmd_summary(zx_cli *cli, int argc, char **argv)
 {
     zx_db *db = NULL;
@@ -335,7 +406,8 @@ int zx_cmd_summary(zx_cli *cli, int argc, char **argv)
     printf("%s 数据概况（%s）\n", city, cli->db_path);
     if ((rc = print_units(db)) || (rc = print_schools(db)) ||
         (rc = print_teachers(db)) || (rc = print_students(db)) ||
-        (rc = print_roles(db)) || (rc = print_small_schools(db)))
+        (rc = print_roles(db)) || (rc = print_small_schools(db)) ||
+        (rc = print_plan(db)))
         goto fail;
     printf("\n乡村学校：城乡类型不是 111 主城区、112 城乡结合区的学校。\n");
     if (zx_db_int(db, "SELECT count(*) FROM school", NULL, 0) == 0)

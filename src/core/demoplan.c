@@ -87,7 +87,7 @@ static int put_value(struct gen *g, const char *element, long long unit,
 }
 
 /* How far along unit u is with element de in year y: a number that
- * grows about 0.15 a year, higher in town schools and for easy elements. */
+ * grows about 0.25 a year, higher in town schools and for easy elements. */
 static double progress(const struct gen *g, const zx_data_element *de,
                        const struct unit *u, int y)
 {
@@ -95,7 +95,7 @@ static double progress(const struct gen *g, const zx_data_element *de,
     double base = draw(g->seed, de->id, u->id, 1);
 
     return base * 0.6 + (u->rural ? 0.0 : 0.3) - difficulty * 0.3 +
-           0.15 * (y - g->first);
+           0.25 * (y - g->first);
 }
 
 /* The value of de for u in year y; returns 0 when there is none. */
