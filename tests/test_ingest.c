@@ -404,7 +404,7 @@ Test(ingest, xlsx_input)
     lxw_workbook *wb = workbook_new(p);
     lxw_worksheet *ws = workbook_add_worksheet(wb, "教师");
     lxw_format *date = workbook_add_format(wb);
-    lxw_datetime birth = { 1986, 4, 15, 0, 0, 0 };
+    lxw_datetime birth = { 1986, 4, 15, 8, 30, 0 }; /* with a time */
     const char *heads[] = { "教师编号", "姓名", "性别", "出生年月",
                             "学校标识码", "任教学段", "任教学科", "职称",
                             "用工类型", "岗位", "本校任职起始年份" };

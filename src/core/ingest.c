@@ -17,7 +17,6 @@
 #include "xlsx.h"
 #include "zx.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <sodium.h>
@@ -25,8 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -186,60 +183,11 @@ static int header(struct ingest *in, const zx_row *row)
     return bad ? STOP_HEADER : 0;
 }
 
-static int parse_int(const char *s, long long *out)
-{
-    char digits[32];
-    size_t n = 0;
-    char *end;
-    double d;
-
-    /* "1,234" as typed; "12.0" as some spreadsheets store whole numbers */
-    for (; *s && n + 1 < sizeof(digits); s++)
-        if (*s != ',')
-            digits[n++] = *s;
-    digits[n] = '\0';
-    if (n == 0)
-        return -1;
-    errno = 0;
-    *out = strtoll(digits, &end, 10);
-    if (*end == '\0' && errno == 0)
-        return 0;
-    d = strtod(digits, &end);
-    if (*end != '\0' || d != (double)(long long)d || d > 1e15 || d < -1e15)
-        return -1;
-    *out = (long long)d;
-    return 0;
-}
-
-/* Reads 1 to `max` digits at *p; returns the number or -1. */
-static int take_digits(const char **p, int max)
-{
-    int v = 0, n = 0;
-
-    while (n < max && **p >= '0' && **p <= '9') {
-        v = v * 10 + (**p - '0');
-        (*p)++;
-        n++;
-    }
-    return n ? v : -1;
-}
-
-static int take(const char **p, const char *lit)
-{
-    size_t n = strlen(lit);
-
-    if (strncmp(*p, lit, n) != 0)
-        return 0;
-    *p += n;
-    return 1;
-}
-
-/* Year and month from the ways people write a month or a date:
- * 1985-03, 1985/3, 1985.3, 1985年3月, 198503, 1985-03-12, 1985年3月12日,
- * an XLSX date cell ("1985-03-12 00:00:00") or an Excel serial number. */
+/* Year and month from the ways people write a month or a date (1985-03,
+ * 1985年3月, 198503, 1985-03-12: see zx_text_parse_date; a day is checked
+ * but not kept), or from an Excel serial number in an XLSX number cell. */
 static int parse_month(const char *s, int kind, int *y, int *m)
 {
-    const char *p = s;
     int d, secs;
 
     if (kind == ZX_CELL_NUMBER) {
@@ -249,37 +197,15 @@ static int parse_month(const char *s, int kind, int *y, int *m)
             return zx_xlsx_serial_to_date(serial, 0, y, m, &d, &secs) ? -1
                                                                        : 0;
     }
-    if (strlen(s) == 6 && strspn(s, "0123456789") == 6) {
-        *y = atoi(s) / 100;
-        *m = atoi(s) % 100;
-        return *m >= 1 && *m <= 12 && *y >= 1000 ? 0 : -1;
+    if (kind == ZX_CELL_DATE && strlen(s) > 10) {
+        /* a date-time cell, "1986-04-15 08:30:00" with the space squashed
+         * by normalisation: the date is its first ten characters */
+        char day[11];
+        memcpy(day, s, 10);
+        day[10] = '\0';
+        return zx_text_parse_date(day, 0, y, m, &d);
     }
-    if ((*y = take_digits(&p, 4)) < 1000)
-        return -1;
-    if (!take(&p, "-") && !take(&p, "/") && !take(&p, ".") && !take(&p, "年"))
-        return -1;
-    if ((*m = take_digits(&p, 2)) < 1 || *m > 12)
-        return -1;
-    take(&p, "月");
-    if (take(&p, "-") || take(&p, "/") || take(&p, ".") || (*p >= '0' && *p <= '9')) {
-        if ((d = take_digits(&p, 2)) < 1 || d > 31)
-            return -1;
-        take(&p, "日");
-        if (*p == ' ') /* the time of an XLSX date-time cell */
-            while (*p && strchr(" 0123456789:", *p))
-                p++;
-    }
-    return *p == '\0' ? 0 : -1;
-}
-
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            n++;
-    return n;
+    return zx_text_parse_date(s, 0, y, m, &d);
 }
 
 /* Validates cell c of row into in->v[c]; returns 0 or -1 (complained). */
@@ -332,7 +258,7 @@ static int check_cell(struct ingest *in, const zx_row *row, int c)
                      col->header, v->s);
             return -1;
         }
-        if (col->maxlen && utf8_chars(v->s) > (size_t)col->maxlen) {
+        if (col->maxlen && zx_text_chars(v->s) > (size_t)col->maxlen) {
             complain(in, row->line, c, "“%s”过长（最多 %d 个字）",
                      col->header, col->maxlen);
             return -1;
@@ -359,7 +285,7 @@ static int check_cell(struct ingest *in, const zx_row *row, int c)
         size_t n = strlen(s);
         if (col->type == ZX_COL_YEAR && n > 3 && strcmp(s + n - 3, "年") == 0)
             s[n - 3] = '\0';
-        if (parse_int(s, &v->i) != 0) {
+        if (zx_text_parse_int(s, &v->i) != 0) {
             complain(in, row->line, c, "“%s”应为整数，实为“%s”",
                      col->header, raw);
             return -1;
@@ -669,89 +595,91 @@ static void on_hq_conflict(void *ctx, const char *group, const char *schools)
 }
 
 /* BLAKE2b-256 of the file, recorded with the import so that the audit log
- * identifies exactly which file was loaded. */
+ * identifies exactly which file was loaded.  Read in blocks rather than
+ * mapped, so that a pipe or a special file hashes too. */
 static int file_digest(const char *path, char hex[65])
 {
-    unsigned char h[32];
+    unsigned char h[32], buf[65536];
     crypto_generichash_state st;
-    struct stat sb;
-    char *map;
-    int fd = open(path, O_RDONLY);
+    ssize_t n;
+    int fd;
 
-    if (fd < 0)
+    if (sodium_init() < 0)
+        return ZX_ENOMEM;
+    if ((fd = open(path, O_RDONLY)) < 0)
         return ZX_EIO;
-    if (fstat(fd, &sb) != 0) {
-        close(fd);
-        return ZX_EIO;
-    }
     crypto_generichash_init(&st, NULL, 0, sizeof(h));
-    if (sb.st_size > 0) {
-        map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (map == MAP_FAILED) {
-            close(fd);
-            return ZX_EIO;
-        }
-        crypto_generichash_update(&st, (unsigned char *)map,
-                                  (unsigned long long)sb.st_size);
-        munmap(map, (size_t)sb.st_size);
-    }
+    while ((n = read(fd, buf, sizeof(buf))) > 0)
+        crypto_generichash_update(&st, buf, (unsigned long long)n);
     close(fd);
+    if (n < 0)
+        return ZX_EIO;
     crypto_generichash_final(&st, h, sizeof(h));
     sodium_bin2hex(hex, 65, h, sizeof(h));
     return ZX_OK;
 }
 
-static int record_batch(struct ingest *in, const char *path, const char *actor)
+int zx_ingest_record(zx_db *db, const zx_ingest_batch *b)
 {
-    char digest[65], at[32], key[32];
-    time_t now = time(NULL);
-    struct tm tm;
+    char digest[65], now[32], key[32], *js = NULL;
+    const char *at = b->at;
     sqlite3_stmt *st;
     zx_audit_entry e;
-    json_t *j;
-    char *js;
+    json_t *j = NULL;
     int rc;
 
-    if ((rc = file_digest(path, digest)))
+    if ((rc = file_digest(b->path, digest)))
         return rc;
-    gmtime_r(&now, &tm);
-    strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    st = zx_db_prepare(in->db, "INSERT INTO import_batch(at, actor, kind,"
-                               " file, sha256, rows, inserted, updated,"
-                               " unchanged) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-                               " ?7, ?8, ?9)");
+    if (!at) {
+        time_t t = time(NULL);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        at = now;
+    }
+    st = zx_db_prepare(db, "INSERT INTO import_batch(at, actor, kind, file,"
+                           " sha256, rows, inserted, updated, unchanged)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     if (!st)
         return ZX_EDB;
     sqlite3_bind_text(st, 1, at, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, in->def->kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, in->name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, b->actor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, b->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, b->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, digest, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, in->rows);
-    sqlite3_bind_int64(st, 7, in->inserted);
-    sqlite3_bind_int64(st, 8, in->updated);
-    sqlite3_bind_int64(st, 9, in->unchanged);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    sqlite3_bind_int64(st, 6, b->rows);
+    sqlite3_bind_int64(st, 7, b->inserted);
+    sqlite3_bind_int64(st, 8, b->updated);
+    sqlite3_bind_int64(st, 9, b->unchanged);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
         return ZX_EDB;
     snprintf(key, sizeof(key), "%lld",
-             (long long)sqlite3_last_insert_rowid(zx_db_sqlite(in->db)));
-    j = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "kind",
-                  in->def->kind, "file", in->name, "blake2b", digest, "rows",
-                  (json_int_t)in->rows, "inserted", (json_int_t)in->inserted,
-                  "updated", (json_int_t)in->updated, "unchanged",
-                  (json_int_t)in->unchanged);
-    js = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    json_decref(j);
-    if (!js)
-        return ZX_ENOMEM;
-    e.actor = actor;
+             (long long)sqlite3_last_insert_rowid(zx_db_sqlite(db)));
+
+    rc = ZX_ENOMEM;
+    j = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "kind", b->kind,
+                  "file", b->name, "blake2b", digest, "rows",
+                  (json_int_t)b->rows, "inserted", (json_int_t)b->inserted,
+                  "updated", (json_int_t)b->updated, "unchanged",
+                  (json_int_t)b->unchanged);
+    if (!j || (b->extra && json_object_update(j, b->extra)))
+        goto fail;
+    /* sorted keys: the entry does not depend on who added which field */
+    if (!(js = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS)))
+        goto fail;
+    e.actor = b->actor;
     e.addr = "";
     e.action = "import";
-    e.tbl = in->def->kind;
+    e.tbl = b->kind;
     e.key = key;
     e.old = NULL;
     e.new_ = js;
-    rc = zx_audit_append(in->db, &e);
+    rc = zx_audit_append(db, &e);
+
+fail:
+    json_decref(j);
     free(js);
     return rc;
 }
@@ -817,8 +745,6 @@ int zx_ingest_file(zx_db *db, const char *kind, const char *path,
     in.hq = zx_map_new();
     if (!in.seen || !in.hq)
         goto fail;
-    if (sodium_init() < 0)
-        goto fail;
     if ((rc = zx_db_begin(db))) {
         zx_diag_add(diag, in.name, 0, -1, "无法开始写入数据库：%s",
                     zx_db_errmsg(db));
@@ -871,8 +797,15 @@ int zx_ingest_file(zx_db *db, const char *kind, const char *path,
         rc = ZX_OK;
         goto fail; /* a dry run ends like a failure: rolled back */
     }
-    if ((rc = record_batch(&in, path, actor)))
-        goto fail;
+    {
+        zx_ingest_batch b = { .kind = in.def->kind, .path = path,
+                              .name = in.name, .actor = actor,
+                              .rows = in.rows, .inserted = in.inserted,
+                              .updated = in.updated,
+                              .unchanged = in.unchanged };
+        if ((rc = zx_ingest_record(db, &b)))
+            goto fail;
+    }
     if ((rc = zx_db_commit(db)))
         goto fail;
     began = 0;

@@ -6,9 +6,16 @@
  * transaction, rolled back if any row is invalid (or always, for a dry
  * run), so a bad file, a crash or a kill never leaves part of it behind.
  * Every problem is reported, each with its row and column.
+ *
+ * Each import that commits is written down the same way, whatever was
+ * imported (zx_ingest_record, also used by the values import in
+ * valimport.c): a row of import_batch and an audit entry naming the file
+ * by its hash.
  */
 #ifndef ZX_INGEST_H
 #define ZX_INGEST_H
+
+#include <jansson.h>
 
 #include "db.h"
 #include "diag.h"
@@ -35,5 +42,26 @@ int zx_ingest_file(zx_db *db, const char *kind, const char *path,
                    zx_ingest_result *res);
 
 void zx_ingest_result_free(zx_ingest_result *res);
+
+/* An import that went through, as zx_ingest_record writes it down.  The
+ * strings and extra are borrowed. */
+typedef struct zx_ingest_batch {
+    const char *kind;   /* "schools", ... or "values": import_batch.kind
+                           and the audit entry's tbl */
+    const char *path;   /* the file read, to be hashed */
+    const char *name;   /* the file name to record */
+    const char *actor;
+    const char *at;     /* "YYYY-MM-DDTHH:MM:SSZ" (UTC), or NULL for now */
+    long rows, inserted, updated, unchanged;
+    json_t *extra;      /* more fields for the audit entry's JSON, or NULL */
+} zx_ingest_batch;
+
+/* Records the import b inside the caller's transaction: a row of
+ * import_batch, and an "import" audit entry keyed by that row's id whose
+ * JSON has the kind, file name, counts and the file's BLAKE2b-256 (as
+ * "blake2b"; import_batch keeps it in its sha256 column), so the log
+ * identifies exactly which file was loaded.  Returns ZX_OK, ZX_EIO when
+ * the file cannot be read, ZX_EDB or ZX_ENOMEM. */
+int zx_ingest_record(zx_db *db, const zx_ingest_batch *b);
 
 #endif

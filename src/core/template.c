@@ -14,11 +14,8 @@
 #include "zx.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <xlsxwriter.h>
-
-#define NOTES_SHEET "填写说明"
-#define CODES_SHEET "代码表"
 
 /* Checks cover spreadsheet rows 2 to 100000 (0-based 1..99999): more than
  * any county sheet, and the header row stays free of them. */
@@ -49,6 +46,7 @@ static void check(tpl *t, lxw_error e)
 /* The column of the code sheet holding list, writing it there first. */
 static lxw_col_t list_column(tpl *t, const zx_codelist *list)
 {
+    const char **names;
     int i;
 
     for (i = 0; i < t->nlists; i++)
@@ -58,15 +56,16 @@ static lxw_col_t list_column(tpl *t, const zx_codelist *list)
         check(t, LXW_ERROR_PARAMETER_VALIDATION);
         return 0;
     }
-    t->lists[t->nlists] = list;
-    worksheet_set_column(t->codes, (lxw_col_t)t->nlists,
-                         (lxw_col_t)t->nlists, 20, NULL);
-    check(t, worksheet_write_string(t->codes, 0, (lxw_col_t)t->nlists,
-                                    list->title, t->bold));
+    if (!(names = malloc((size_t)list->n * sizeof(*names)))) {
+        check(t, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return 0;
+    }
     for (i = 0; i < list->n; i++)
-        check(t, worksheet_write_string(t->codes, (lxw_row_t)(i + 1),
-                                        (lxw_col_t)t->nlists,
-                                        list->items[i].name, NULL));
+        names[i] = list->items[i].name;
+    t->lists[t->nlists] = list;
+    check(t, zx_template_list(t->codes, (lxw_col_t)t->nlists, t->bold,
+                              list->title, names, list->n));
+    free(names);
     return (lxw_col_t)t->nlists++;
 }
 
@@ -136,6 +135,8 @@ void zx_template_values(const zx_coldef *col, char *buf, size_t cap)
     }
 }
 
+/* The pieces the values template (valtemplate.c) shares; see template.h. */
+
 /* Lines a comment box of 40 half-width characters per line needs. */
 static int comment_lines(const char *s)
 {
@@ -157,10 +158,60 @@ static int comment_lines(const char *s)
     return lines;
 }
 
+lxw_error zx_template_note(lxw_worksheet *ws, lxw_col_t col, const char *note)
+{
+    lxw_comment_options copt = { 0 };
+
+    copt.author = "zhenxing";
+    copt.width = 320;
+    copt.height = (uint16_t)(comment_lines(note) * 17 + 8);
+    return worksheet_write_comment_opt(ws, 0, col, note, &copt);
+}
+
+lxw_error zx_template_list(lxw_worksheet *codes, lxw_col_t col,
+                           lxw_format *bold, const char *title,
+                           const char *const *items, int n)
+{
+    lxw_error err;
+    int i;
+
+    worksheet_set_column(codes, col, col, 20, NULL);
+    err = worksheet_write_string(codes, 0, col, title, bold);
+    for (i = 0; i < n && !err; i++)
+        err = worksheet_write_string(codes, (lxw_row_t)(i + 1), col,
+                                     items[i], NULL);
+    return err;
+}
+
+void zx_template_dropdown(lxw_data_validation *v, lxw_col_t col, int n,
+                          char *formula, size_t cap)
+{
+    char range[32];
+
+    lxw_rowcol_to_range_abs(range, 1, col, (lxw_row_t)n, col);
+    snprintf(formula, cap, "='%s'!%s", ZX_TEMPLATE_CODES_SHEET, range);
+    v->validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
+    v->value_formula = formula;
+    v->error_type = LXW_VALIDATION_ERROR_TYPE_WARNING;
+}
+
+int zx_template_finish(lxw_workbook *wb, lxw_error err, zx_export_file *out)
+{
+    if (err) {
+        lxw_workbook_free(wb);
+        zx_export_file_close(out, 0);
+        return err == LXW_ERROR_MEMORY_MALLOC_FAILED ? ZX_ENOMEM : ZX_EIO;
+    }
+    if (workbook_close(wb)) { /* which frees wb, whatever it returns */
+        zx_export_file_close(out, 0);
+        return ZX_EIO;
+    }
+    return zx_export_file_close(out, 1);
+}
+
 static void write_header(tpl *t, int i)
 {
     const zx_coldef *col = &t->def->cols[i];
-    lxw_comment_options copt = { 0 };
     char type[128], values[2048], note[2560];
     lxw_col_t c = (lxw_col_t)i;
 
@@ -176,10 +227,7 @@ static void write_header(tpl *t, int i)
     snprintf(note, sizeof(note), "%s（%s）%s%s\n类型：%s%s%s", col->header,
              zx_template_need(col), *col->help ? "\n" : "",
              col->help, type, *values ? "\n取值：" : "", values);
-    copt.author = "zhenxing";
-    copt.width = 320;
-    copt.height = (uint16_t)(comment_lines(note) * 17 + 8);
-    check(t, worksheet_write_comment_opt(t->data, 0, c, note, &copt));
+    check(t, zx_template_note(t->data, c, note));
 }
 
 /* Excel's checks for column i, as far as Excel can express them; the
@@ -191,9 +239,8 @@ static void add_validation(tpl *t, int i)
 {
     const zx_coldef *col = &t->def->cols[i];
     lxw_data_validation v = { 0 };
-    char title[] = "输入有误", msg[256], formula[128], range[32];
+    char title[] = "输入有误", msg[256], formula[128];
     const zx_codelist *list;
-    lxw_col_t lc;
 
     v.error_title = title;
     v.error_message = msg;
@@ -202,12 +249,8 @@ static void add_validation(tpl *t, int i)
     switch (col->type) {
     case ZX_COL_CODE:
         list = zx_codes_get(col->codelist);
-        lc = list_column(t, list);
-        lxw_rowcol_to_range_abs(range, 1, lc, (lxw_row_t)list->n, lc);
-        snprintf(formula, sizeof(formula), "='%s'!%s", CODES_SHEET, range);
-        v.validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
-        v.value_formula = formula;
-        v.error_type = LXW_VALIDATION_ERROR_TYPE_WARNING;
+        zx_template_dropdown(&v, list_column(t, list), list->n, formula,
+                             sizeof(formula));
         snprintf(msg, sizeof(msg), "“%s”请从下拉列表中选择%s。", col->header,
                  list->numeric ? "，或填写代码" : "");
         break;
@@ -344,8 +387,8 @@ int zx_template_write(const char *kind, const char *path)
         goto fail;
     }
     t.data = workbook_add_worksheet(t.wb, t.def->title);
-    t.notes = workbook_add_worksheet(t.wb, NOTES_SHEET);
-    t.codes = workbook_add_worksheet(t.wb, CODES_SHEET);
+    t.notes = workbook_add_worksheet(t.wb, ZX_TEMPLATE_NOTES_SHEET);
+    t.codes = workbook_add_worksheet(t.wb, ZX_TEMPLATE_CODES_SHEET);
     t.required = workbook_add_format(t.wb);
     t.text = workbook_add_format(t.wb);
     t.wrap = workbook_add_format(t.wb);
@@ -371,17 +414,7 @@ int zx_template_write(const char *kind, const char *path)
     write_notes(&t);
     worksheet_hide(t.codes);
     worksheet_protect(t.codes, NULL, NULL);
-    if (t.err) {
-        rc = t.err == LXW_ERROR_MEMORY_MALLOC_FAILED ? ZX_ENOMEM : ZX_EIO;
-        goto fail;
-    }
-    t.err = workbook_close(t.wb);
-    t.wb = NULL;
-    if (t.err) {
-        rc = ZX_EIO;
-        goto fail;
-    }
-    return zx_export_file_close(&out, 1);
+    return zx_template_finish(t.wb, t.err, &out);
 
 fail:
     if (t.wb)

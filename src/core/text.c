@@ -1,11 +1,13 @@
 /*
- * text.c - encoding detection and normalisation (see text.h).
+ * text.c - encoding detection, normalisation, and numbers and dates as
+ * typed (see text.h).
  */
 #include "text.h"
 #include "zx.h"
 
 #include <errno.h>
 #include <iconv.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -263,4 +265,131 @@ size_t zx_text_norm(const char *in, char *out, int flags)
     }
     out[o] = '\0';
     return o;
+}
+
+size_t zx_text_chars(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+const char *zx_text_clip(const char *s, char *buf, size_t cap)
+{
+    size_t n = strlen(s);
+
+    if (n < cap)
+        return s;
+    n = cap - 4;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    memcpy(buf, s, n);
+    memcpy(buf + n, "…", 4);
+    return buf;
+}
+
+int zx_text_parse_int(const char *s, long long *out)
+{
+    char digits[32], *end;
+    size_t n = 0;
+    double d;
+
+    for (; *s; s++) {
+        if (*s == ',')
+            continue;
+        if (n + 1 == sizeof(digits))
+            return -1;
+        digits[n++] = *s;
+    }
+    digits[n] = '\0';
+    /* strtod alone would also take "1e3", "0x10" and "inf" */
+    if (n == 0 || strspn(digits, "+-0123456789.") != n)
+        return -1;
+    errno = 0;
+    *out = strtoll(digits, &end, 10);
+    if (*end == '\0' && errno == 0)
+        return 0;
+    d = strtod(digits, &end);
+    if (*end != '\0' || d != floor(d) || fabs(d) > 1e15)
+        return -1;
+    *out = (long long)d;
+    return 0;
+}
+
+/* Reads 1 to `max` digits at *p; returns the number or -1. */
+static int take_digits(const char **p, int max)
+{
+    int v = 0, n = 0;
+
+    while (n < max && **p >= '0' && **p <= '9') {
+        v = v * 10 + (**p - '0');
+        (*p)++;
+        n++;
+    }
+    return n ? v : -1;
+}
+
+static int take(const char **p, const char *lit)
+{
+    size_t n = strlen(lit);
+
+    if (strncmp(*p, lit, n) != 0)
+        return 0;
+    *p += n;
+    return 1;
+}
+
+static int take_sep(const char **p)
+{
+    return take(p, "-") || take(p, "/") || take(p, ".");
+}
+
+static int days_in(int y, int m)
+{
+    static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+                                31 };
+
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return days[m - 1];
+}
+
+int zx_text_parse_date(const char *s, int flags, int *y, int *m, int *d)
+{
+    int whole = flags & ZX_TEXT_DATE_DAY;
+    size_t len = strlen(s);
+    const char *p = s;
+
+    *d = 0;
+    if (len == (whole ? 8u : 6u) && strspn(s, "0123456789") == len) {
+        long v = atol(s);
+        if (whole) {
+            *d = (int)(v % 100);
+            v /= 100;
+        }
+        *y = (int)(v / 100);
+        *m = (int)(v % 100);
+        if (*y < 1000 || *m < 1 || *m > 12)
+            return -1;
+        return !whole || (*d >= 1 && *d <= days_in(*y, *m)) ? 0 : -1;
+    }
+    if ((*y = take_digits(&p, 4)) < 1000 || (!take_sep(&p) && !take(&p, "年")))
+        return -1;
+    if ((*m = take_digits(&p, 2)) < 1 || *m > 12)
+        return -1;
+    if (whole) {
+        if (!take(&p, "月") && !take_sep(&p))
+            return -1;
+    } else {
+        take(&p, "月");
+        if (!take_sep(&p) && !(*p >= '0' && *p <= '9'))
+            return *p == '\0' ? 0 : -1; /* a month without a day */
+    }
+    if ((*d = take_digits(&p, 2)) < 1 || *d > (whole ? days_in(*y, *m) : 31))
+        return -1;
+    take(&p, "日");
+    return *p == '\0' ? 0 : -1;
 }

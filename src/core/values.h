@@ -20,6 +20,11 @@
  * "data_value", key "ELEMENT/UNIT/YEAR" (UNIT = the unit's code or the
  * teacher number; YEAR = 0 for an element that is not yearly) and the old
  * and new values as JSON {"value": ...}.
+ *
+ * This is the one public header of the module, which is three files:
+ * values.c (one value: parsing, storing, zx_values_set/get), valimport.c
+ * (zx_values_import) and valtemplate.c (zx_values_template); what they
+ * share among themselves is in valint.h.
  */
 #ifndef ZX_VALUES_H
 #define ZX_VALUES_H
