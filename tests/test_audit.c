@@ -72,3 +72,49 @@ Test(audit, replaced_hash_is_found)
     cr_assert_eq(bad, 2);
     zx_db_close(db);
 }
+
+Test(audit, cut_off_newest_entries_are_found)
+{
+    zx_db *db = filled(tu_tmpdir());
+    long long bad;
+
+    cr_assert_eq(zx_db_exec(db, "DELETE FROM audit WHERE id >= 4"), ZX_OK);
+    cr_assert_eq(zx_audit_verify(db, &bad), ZX_EDATA);
+    cr_assert_eq(bad, 4, "the first entry missing");
+    zx_db_close(db);
+}
+
+Test(audit, an_empty_log_verifies)
+{
+    zx_db *db = tu_db(tu_tmpdir());
+    long long bad;
+
+    cr_assert_eq(zx_audit_verify(db, &bad), ZX_OK);
+    zx_db_close(db);
+}
+
+/* zhenxing audit verify: exit 0 on an intact log, 1 with the entry named
+ * once a row was edited behind the program's back. */
+Test(audit, cli_verify_and_list)
+{
+    const char *dir = tu_tmpdir();
+    zx_db *db = filled(dir);
+    char cmd[1024];
+
+    zx_db_close(db);
+    snprintf(cmd, sizeof(cmd), "%s --db %s audit verify >/dev/null", ZX_BIN,
+             tu_path(dir, "zx.db"));
+    cr_assert_eq(tu_sh(cmd), 0);
+    snprintf(cmd, sizeof(cmd), "%s --db %s audit --table teacher --limit 2"
+             " | grep -c T4 >/dev/null", ZX_BIN, tu_path(dir, "zx.db"));
+    cr_assert_eq(tu_sh(cmd), 0, "the newest entry is listed");
+    snprintf(cmd, sizeof(cmd), "sqlite3 %s \"UPDATE audit SET key = 'T9'"
+             " WHERE id = 3\"", tu_path(dir, "zx.db"));
+    cr_assert_eq(tu_sh(cmd), 0);
+    snprintf(cmd, sizeof(cmd), "%s --db %s audit verify 2>&1 | grep -q"
+             " '第 3 条'", ZX_BIN, tu_path(dir, "zx.db"));
+    cr_assert_eq(tu_sh(cmd), 0);
+    snprintf(cmd, sizeof(cmd), "%s --db %s audit verify 2>/dev/null", ZX_BIN,
+             tu_path(dir, "zx.db"));
+    cr_assert_eq(tu_sh(cmd), 1);
+}

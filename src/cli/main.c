@@ -40,6 +40,7 @@ static const zx_cmd commands[] = {
     { "task", zx_cmd_task, "查看、更新任务，附加或取回佐证文件",
       zx_usage_task },
     { "values", zx_cmd_values, "查看或填写数据项的值", zx_usage_values },
+    { "audit", zx_cmd_audit, "查阅审计日志，或校验其哈希链", zx_usage_audit },
     { "help", cmd_help, "显示帮助", usage_help },
 };
 

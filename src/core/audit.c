@@ -11,6 +11,7 @@
 #include <pwd.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,6 +33,17 @@ static void hash_entry(const unsigned char *prev, int prevlen,
                                       strlen(f[i]));
     }
     crypto_hash_sha256_final(&st, out);
+}
+
+/* The chain alone cannot tell its newest entries were cut off: the id
+ * and hash of the head are kept in meta too, in the same transaction. */
+static int set_head(zx_db *db, long long id, const unsigned char hash[32])
+{
+    char head[96], hex[65];
+
+    sodium_bin2hex(hex, sizeof(hex), hash, 32);
+    snprintf(head, sizeof(head), "%lld:%s", id, hex);
+    return zx_db_meta_set(db, "audit_head", head);
 }
 
 int zx_audit_append(zx_db *db, const zx_audit_entry *e)
@@ -85,7 +97,37 @@ int zx_audit_append(zx_db *db, const zx_audit_entry *e)
     if (f[7])
         sqlite3_bind_text(ins, 8, f[7], -1, SQLITE_STATIC);
     sqlite3_bind_blob(ins, 9, hash, 32, SQLITE_STATIC);
-    return sqlite3_step(ins) == SQLITE_DONE ? ZX_OK : ZX_EDB;
+    if (sqlite3_step(ins) != SQLITE_DONE)
+        return ZX_EDB;
+    return set_head(db, sqlite3_last_insert_rowid(zx_db_sqlite(db)), hash);
+}
+
+/* The intact chain ends at `last` (0: empty) with hash `h`; it must be
+ * the head recorded in meta, else entries after it were removed. */
+static int check_head(zx_db *db, long long last, const unsigned char *h,
+                      long long *bad_id)
+{
+    char *head = zx_db_meta_get(db, "audit_head"), hex[65] = "";
+    long long id;
+    int rc = ZX_OK;
+
+    if (!head) {
+        /* no head with entries present: the record of the head is gone */
+        if (last == 0)
+            return ZX_OK;
+        *bad_id = last + 1;
+        return ZX_EDATA;
+    }
+    if (h)
+        sodium_bin2hex(hex, sizeof(hex), h, 32);
+    id = atoll(head);
+    if (id != last || !strchr(head, ':') || strcmp(strchr(head, ':') + 1,
+                                                   hex) != 0) {
+        *bad_id = last + 1;
+        rc = ZX_EDATA;
+    }
+    free(head);
+    return rc;
 }
 
 int zx_audit_verify(zx_db *db, long long *bad_id)
@@ -123,6 +165,8 @@ int zx_audit_verify(zx_db *db, long long *bad_id)
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         rc = ZX_EDB;
     sqlite3_finalize(st);
+    if (rc == ZX_OK)
+        rc = check_head(db, expect_id - 1, prevlen ? prev : NULL, bad_id);
     return rc;
 }
 

@@ -25,8 +25,10 @@ typedef struct zx_audit_entry {
 /* Appends e to the log, inside the caller's transaction. */
 int zx_audit_append(zx_db *db, const zx_audit_entry *e);
 
-/* Checks the whole chain.  Returns ZX_OK when intact; otherwise ZX_EDATA
- * with the id of the first entry that does not match in *bad_id. */
+/* Checks the whole chain, and that it ends at the head recorded with the
+ * last append (so cutting off the newest entries shows too).  Returns
+ * ZX_OK when intact; otherwise ZX_EDATA with the id of the first entry
+ * that does not match, or the first one missing, in *bad_id. */
 int zx_audit_verify(zx_db *db, long long *bad_id);
 
 /* The actor name for the command line: "cli:" and the login name. */
