@@ -345,6 +345,21 @@ static const char *const migrations[] = {
     STAMP_TRIGGERS("pairing_pool")
     STAMP_TRIGGERS("pairing")
     STAMP_TRIGGERS("pairing_activity"),
+
+    /* 5: accounts.  One role each, scoped to an org unit (the city, a town,
+     * a school); an inspector's scope is the schools assigned to them.
+     * Passwords are argon2id strings (libsodium's crypto_pwhash_str). */
+    "CREATE TABLE account ("
+    "  id         INTEGER PRIMARY KEY,"
+    "  name       TEXT NOT NULL UNIQUE,"
+    "  role       TEXT NOT NULL"
+    "             CHECK (role IN ('管理员','区镇','学校','督学','领导')),"
+    "  unit_id    INTEGER NOT NULL REFERENCES org_unit(id),"
+    "  pass_hash  TEXT NOT NULL,"
+    "  disabled   INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1)),"
+    "  created_at TEXT NOT NULL,"
+    "  changed_at TEXT NOT NULL"
+    ") STRICT;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
