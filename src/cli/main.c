@@ -42,6 +42,7 @@ static const zx_cmd commands[] = {
     { "values", zx_cmd_values, "查看或填写数据项的值", zx_usage_values },
     { "audit", zx_cmd_audit, "查阅审计日志，或校验其哈希链", zx_usage_audit },
     { "user", zx_cmd_user, "管理登录账户（角色、单位、密码）", zx_usage_user },
+    { "backup", zx_cmd_backup, "运行中为数据库做一致的副本", zx_usage_backup },
     { "help", cmd_help, "显示帮助", usage_help },
 };
 

@@ -573,6 +573,52 @@ sqlite3_stmt *zx_db_prepare(zx_db *db, const char *sql)
     return st;
 }
 
+int zx_db_backup(zx_db *db, const char *path)
+{
+    char part[4096];
+    sqlite3 *dst = NULL;
+    sqlite3_backup *b;
+    int rc = ZX_EDB, step;
+
+    if (snprintf(part, sizeof(part), "%s.part", path) >= (int)sizeof(part))
+        return ZX_EIO;
+    remove(part);
+    if (sqlite3_open_v2(part, &dst, SQLITE_OPEN_READWRITE |
+                        SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        rc = ZX_EIO;
+        goto fail;
+    }
+    b = sqlite3_backup_init(dst, "main", db->h, "main");
+    if (!b)
+        goto fail;
+    /* small steps with a pause let writers in; the busy timeout covers
+     * the moments the source is locked */
+    do {
+        step = sqlite3_backup_step(b, 1024);
+        if (step == SQLITE_BUSY || step == SQLITE_LOCKED)
+            sqlite3_sleep(20);
+    } while (step == SQLITE_OK || step == SQLITE_BUSY ||
+             step == SQLITE_LOCKED);
+    if (sqlite3_backup_finish(b) != SQLITE_OK || step != SQLITE_DONE)
+        goto fail;
+    if (sqlite3_close(dst) != SQLITE_OK) {
+        dst = NULL;
+        goto fail;
+    }
+    dst = NULL;
+    if (rename(part, path) != 0) {
+        rc = ZX_EIO;
+        goto fail;
+    }
+    return ZX_OK;
+
+fail:
+    if (dst)
+        sqlite3_close(dst);
+    remove(part);
+    return rc;
+}
+
 void zx_db_close(zx_db *db)
 {
     int i;

@@ -60,6 +60,13 @@ long long zx_db_int(zx_db *db, const char *sql, const char *param,
  * its own set. */
 sqlite3_stmt *zx_db_prepare(zx_db *db, const char *sql);
 
+/* Writes a consistent copy of the database to path while others go on
+ * reading and writing (SQLite's online backup, in steps, restarting when
+ * a writer changes a page already copied).  The copy is written to
+ * path + ".part" and renamed into place only when complete.  Returns
+ * ZX_OK, ZX_EIO (path not writable) or ZX_EDB. */
+int zx_db_backup(zx_db *db, const char *path);
+
 /* The last SQLite error message of the connection. */
 const char *zx_db_errmsg(zx_db *db);
 
