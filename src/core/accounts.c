@@ -155,10 +155,12 @@ fail:
     return rc;
 }
 
-/* Runs one UPDATE of the account `name` with its audit entry. */
+/* Runs one UPDATE of the account `name` with its audit entry; with
+ * end_sessions its sessions end in the same transaction (a new password
+ * or a disabled account must not leave an old login open). */
 static int update_account(zx_db *db, const char *sql, const char *name,
-                          const char *text, int num, const char *actor,
-                          json_t *old, json_t *new_)
+                          const char *text, int num, int end_sessions,
+                          const char *actor, json_t *old, json_t *new_)
 {
     sqlite3_stmt *st;
     char at[32];
@@ -182,6 +184,15 @@ static int update_account(zx_db *db, const char *sql, const char *name,
     if (sqlite3_changes(zx_db_sqlite(db)) == 0) {
         rc = ZX_ENOTFOUND;
         goto fail;
+    }
+    if (end_sessions) {
+        st = zx_db_prepare(db, "DELETE FROM session WHERE account_id ="
+                               " (SELECT id FROM account WHERE name = ?1)");
+        if (!st)
+            goto fail;
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            goto fail;
     }
     if ((rc = audit_account(db, actor, "update", name, old, new_)) ||
         (rc = zx_db_commit(db)))
@@ -208,7 +219,7 @@ int zx_accounts_set_password(zx_db *db, const char *name,
     j = json_pack("{s:b}", "password_changed", 1);
     rc = j ? update_account(db, "UPDATE account SET pass_hash = ?2,"
                                 " changed_at = ?3 WHERE name = ?1",
-                            name, hash, 0, actor, NULL, j)
+                            name, hash, 0, 1, actor, NULL, j)
            : ZX_ENOMEM;
     json_decref(j);
     if (rc == ZX_ENOTFOUND)
@@ -223,7 +234,8 @@ int zx_accounts_set_disabled(zx_db *db, const char *name, int disabled,
     json_t *n = json_pack("{s:b}", "disabled", disabled);
     int rc = o && n ? update_account(db, "UPDATE account SET disabled = ?2,"
                                          " changed_at = ?3 WHERE name = ?1",
-                                     name, NULL, disabled != 0, actor, o, n)
+                                     name, NULL, disabled != 0, disabled != 0,
+                                     actor, o, n)
                     : ZX_ENOMEM;
 
     json_decref(o);

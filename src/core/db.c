@@ -360,6 +360,30 @@ static const char *const migrations[] = {
     "  created_at TEXT NOT NULL,"
     "  changed_at TEXT NOT NULL"
     ") STRICT;",
+
+    /* 6: sessions and login attempts.  A session is known by the SHA-256
+     * of its token, so a copy of the database does not let anyone in;
+     * its CSRF token is kept to compare with each state-changing request.
+     * Failed logins are counted per account and per address for rate
+     * limiting. */
+    "CREATE TABLE session ("
+    "  token_hash TEXT PRIMARY KEY,"
+    "  account_id INTEGER NOT NULL REFERENCES account(id),"
+    "  csrf       TEXT NOT NULL,"
+    "  addr       TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  seen_at    INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE INDEX session_account ON session(account_id);"
+    "CREATE TABLE login_failure ("
+    "  id      INTEGER PRIMARY KEY,"
+    "  name    TEXT NOT NULL,"
+    "  addr    TEXT NOT NULL,"
+    "  at      INTEGER NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX login_failure_name ON login_failure(name, at);"
+    "CREATE INDEX login_failure_addr ON login_failure(addr, at);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
