@@ -13,7 +13,8 @@
 #include <string.h>
 
 struct cached {
-    const char *sql;
+    const char *src;    /* the caller's pointer: the usual match */
+    char *sql;          /* our copy: what decides */
     sqlite3_stmt *st;
 };
 
@@ -573,13 +574,21 @@ sqlite3_stmt *zx_db_prepare(zx_db *db, const char *sql)
     sqlite3_stmt *st;
     int i;
 
+    /* hot callers pass the same literal every time: match the pointer
+     * first, the copy confirms it (a reused buffer could hold other SQL) */
     for (i = 0; i < db->ncache; i++)
-        if (db->cache[i].sql == sql || strcmp(db->cache[i].sql, sql) == 0) {
-            st = db->cache[i].st;
-            sqlite3_reset(st);
-            sqlite3_clear_bindings(st);
-            return st;
-        }
+        if (db->cache[i].src == sql && strcmp(db->cache[i].sql, sql) == 0)
+            break;
+    if (i == db->ncache)
+        for (i = 0; i < db->ncache; i++)
+            if (strcmp(db->cache[i].sql, sql) == 0)
+                break;
+    if (i < db->ncache) {
+        st = db->cache[i].st;
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return st;
+    }
     if (db->ncache == db->capcache) {
         int cap = db->capcache ? db->capcache * 2 : 32;
         struct cached *c = realloc(db->cache, (size_t)cap * sizeof(*c));
@@ -591,7 +600,13 @@ sqlite3_stmt *zx_db_prepare(zx_db *db, const char *sql)
     if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
                            NULL) != SQLITE_OK)
         return NULL;
-    db->cache[db->ncache].sql = sql;
+    /* the text is kept, so callers may pass SQL built in a buffer */
+    db->cache[db->ncache].src = sql;
+    db->cache[db->ncache].sql = strdup(sql);
+    if (!db->cache[db->ncache].sql) {
+        sqlite3_finalize(st);
+        return NULL;
+    }
     db->cache[db->ncache].st = st;
     db->ncache++;
     return st;
@@ -649,8 +664,10 @@ void zx_db_close(zx_db *db)
 
     if (!db)
         return;
-    for (i = 0; i < db->ncache; i++)
+    for (i = 0; i < db->ncache; i++) {
         sqlite3_finalize(db->cache[i].st);
+        free(db->cache[i].sql);
+    }
     free(db->cache);
     sqlite3_close_v2(db->h);
     free(db);

@@ -56,6 +56,8 @@ long long zx_db_int(zx_db *db, const char *sql, const char *param,
 /* The statement for sql, prepared on first use and kept on the connection
  * until zx_db_close; on every later call it comes back reset with its
  * bindings cleared.  Owned by db: do not finalize.  NULL on a SQL error.
+ * The text is copied, so it may come from a buffer; a literal passed
+ * every time is found fastest.
  * Keeps hot statements prepared across calls without each module holding
  * its own set. */
 sqlite3_stmt *zx_db_prepare(zx_db *db, const char *sql);

@@ -5,9 +5,12 @@
  * order; each entity row of an indicator's query adds its contribution to
  * the accumulators of its school, town, group and the city.  Ramped
  * milestones start from the unit's own baseline-year value, so the same
- * query runs a second time for the baseline year when needed.
+ * query runs a second time for the baseline year when needed.  An
+ * indicator the columns (colvm.h) can evaluate is computed there, from
+ * the registry in memory, and its query runs only when they decline.
  */
 #include "indicator.h"
+#include "colvm.h"
 #include "compile.h"
 #include "stamp.h"
 #include "zx.h"
@@ -43,6 +46,7 @@ struct slot {
 struct compiled {
     zx_sql sql;
     sqlite3_stmt *st;
+    zx_colvm_prog *prog;         /* NULL: the columns decline it */
     struct slot slot[NSLOTS];
 };
 
@@ -70,6 +74,8 @@ struct zx_engine {
     struct units units;          /* loaded at registry:school units_version */
     long long units_version;
     int have_units;
+    zx_colvm *vm;                /* the registry as columns */
+    int sql_only;                /* zx_engine_sql_only */
 };
 
 const char *zx_status_name(enum zx_status s)
@@ -112,6 +118,7 @@ static void free_compiled(zx_engine *e)
     for (i = 0; i < e->n; i++) {
         sqlite3_finalize(e->ind[i].st);
         zx_sql_free(&e->ind[i].sql);
+        zx_colvm_prog_free(e->ind[i].prog);
         for (j = 0; j < NSLOTS; j++)
             clear_slot(&e->ind[i].slot[j]);
     }
@@ -140,6 +147,10 @@ static int compile_all(zx_engine *e, zx_diag *diag)
             rc = ZX_EDATA;
             continue;
         }
+        if (zx_colvm_prepare(e->plan, &inds[i], &c->prog) == ZX_ENOMEM)
+            return ZX_ENOMEM;
+        if (c->prog)
+            zx_colvm_expect(e->vm, c->prog);
         if (sqlite3_prepare_v3(zx_db_sqlite(e->db), c->sql.text, -1,
                                SQLITE_PREPARE_PERSISTENT, &c->st,
                                NULL) != SQLITE_OK) {
@@ -169,7 +180,9 @@ int zx_engine_open(zx_db *db, const zx_plan *plan, zx_engine **out,
     years = zx_plan_years(plan, &n);
     snprintf(e->first_day, sizeof(e->first_day), "%04d-01-01",
              n ? years[0] : zx_plan_baseline(plan) + 1);
-    rc = compile_all(e, diag);
+    rc = zx_colvm_open(db, plan, &e->vm);
+    if (!rc)
+        rc = compile_all(e, diag);
     if (rc) {
         zx_engine_close(e);
         return rc;
@@ -184,6 +197,7 @@ void zx_engine_close(zx_engine *e)
         return;
     free_compiled(e);
     free_units(&e->units);
+    zx_colvm_close(e->vm);
     free(e);
 }
 
@@ -320,14 +334,57 @@ static void add_to(struct acc *a, const struct acc *g)
     }
 }
 
-/* Runs the indicator's query for year and accumulates per unit. */
-static int accumulate(zx_engine *e, int k, int year, const struct units *u,
-                      struct acc *acc)
+/* Adds a group row to its school, town, group and the city. */
+static void add_row(const struct units *u, struct acc *acc,
+                    const long long ids[3], const struct acc *g)
+{
+    int t, x;
+
+    for (t = 0; t < 3; t++)
+        if ((x = index_of(u, ids[t])) >= 0)
+            add_to(&acc[x], g);
+    add_to(&acc[u->city], g);
+}
+
+struct row_ctx {
+    const struct units *u;
+    struct acc *acc;
+};
+
+static void add_colvm_row(void *ctx, const zx_colvm_row *r)
+{
+    struct row_ctx *rc = ctx;
+    long long ids[3] = { r->school_id, r->town_id, r->group_id };
+    struct acc g;
+
+    g.entities = r->entities;
+    g.n = r->n;
+    g.d = r->d;
+    g.mn = r->mn;
+    g.mx = r->mx;
+    g.nvals = r->nvals;
+    g.notok = r->notok;
+    g.has = r->has;
+    add_row(rc->u, rc->acc, ids, &g);
+}
+
+/* Computes indicator k for year per unit: from the columns when they can,
+ * else by its query. */
+static int accumulate(zx_engine *e, int k, int year, const zx_map *snap,
+                      const struct units *u, struct acc *acc)
 {
     struct compiled *c = &e->ind[k];
     int i, step;
 
     memset(acc, 0, (size_t)u->n * sizeof(*acc));
+    if (c->prog && !e->sql_only) {
+        struct row_ctx rc = { u, acc };
+        int r = zx_colvm_run(e->vm, c->prog, year, snap, add_colvm_row, &rc);
+        if (r != ZX_ENOTFOUND)
+            return r;
+        /* declined at run time: the query from a clean slate */
+        memset(acc, 0, (size_t)u->n * sizeof(*acc));
+    }
     sqlite3_reset(c->st);
     sqlite3_clear_bindings(c->st);
     sqlite3_bind_int(c->st, 1, year);
@@ -343,7 +400,7 @@ static int accumulate(zx_engine *e, int k, int year, const struct units *u,
     }
     while ((step = sqlite3_step(c->st)) == SQLITE_ROW) {
         struct acc g;
-        int targets[3], t;
+        long long ids[3];
 
         g.entities = sqlite3_column_int64(c->st, 3);
         g.n = sqlite3_column_double(c->st, 4);
@@ -353,13 +410,9 @@ static int accumulate(zx_engine *e, int k, int year, const struct units *u,
         g.nvals = sqlite3_column_int64(c->st, 8);
         g.notok = sqlite3_column_int64(c->st, 9);
         g.has = sqlite3_column_int64(c->st, 10);
-        targets[0] = index_of(u, sqlite3_column_int64(c->st, 0));
-        targets[1] = index_of(u, sqlite3_column_int64(c->st, 1));
-        targets[2] = index_of(u, sqlite3_column_int64(c->st, 2));
-        for (t = 0; t < 3; t++)
-            if (targets[t] >= 0)
-                add_to(&acc[targets[t]], &g);
-        add_to(&acc[u->city], &g);
+        for (i = 0; i < 3; i++)
+            ids[i] = sqlite3_column_int64(c->st, i);
+        add_row(u, acc, ids, &g);
     }
     sqlite3_reset(c->st);
     return step == SQLITE_DONE ? ZX_OK : ZX_EDB;
@@ -465,7 +518,7 @@ static int totals(zx_engine *e, int k, int year, const zx_map *snap,
     if (!s->acc)
         rc = ZX_ENOMEM;
     else
-        rc = accumulate(e, k, year, &e->units, s->acc);
+        rc = accumulate(e, k, year, snap, &e->units, s->acc);
     if (rc) {
         clear_slot(s);
         free(v);
@@ -579,4 +632,24 @@ int zx_engine_eval(zx_engine *e, const zx_indicator *ind, int year,
 fail:
     zx_map_free(snap);
     return rc;
+}
+
+void zx_engine_sql_only(zx_engine *e, int on)
+{
+    int k, j;
+
+    e->sql_only = on;
+    for (k = 0; k < e->n; k++)
+        for (j = 0; j < NSLOTS; j++)
+            clear_slot(&e->ind[k].slot[j]);
+}
+
+int zx_engine_columnar(const zx_engine *e, const zx_indicator *ind)
+{
+    int k;
+
+    for (k = 0; k < e->n; k++)
+        if (ind == &e->inds[k])
+            return e->ind[k].prog != NULL;
+    return 0;
 }

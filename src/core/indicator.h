@@ -80,4 +80,13 @@ int zx_engine_eval(zx_engine *e, const zx_indicator *ind, int year,
                    unsigned levels, long long within, zx_result_fn fn,
                    void *ctx);
 
+/* With on, every indicator is computed by its SQL query, never from the
+ * columns (colvm.h); the cached totals are dropped.  The SQL is the
+ * reference the columns are tested against. */
+void zx_engine_sql_only(zx_engine *e, int on);
+
+/* Whether ind of the engine's plan is computed from the columns (it may
+ * still fall back to SQL for a type met only at run time). */
+int zx_engine_columnar(const zx_engine *e, const zx_indicator *ind);
+
 #endif
