@@ -89,17 +89,6 @@ static int in_list(const char *name, const char *const *v, size_t n)
 
 #define IN_LIST(name, v) in_list(name, v, sizeof(v) / sizeof(v[0]))
 
-static int set_level(int set)
-{
-    switch (set) {
-    case ZX_SET_SCHOOLS:  return ZX_LEVEL_SCHOOL;
-    case ZX_SET_TEACHERS: return ZX_LEVEL_TEACHER;
-    case ZX_SET_TOWNS:    return ZX_LEVEL_TOWN;
-    case ZX_SET_GROUPS:   return ZX_LEVEL_GROUP;
-    default:              return -1;
-    }
-}
-
 /* A bare name of set, as emit_field of compile.c: 1 when known here. */
 static int resolve_field(const zx_plan *plan, int set, const char *name,
                          struct ref *r)
@@ -184,7 +173,7 @@ static int resolve_field(const zx_plan *plan, int set, const char *name,
         return 0;
     }
     de = zx_plan_element(plan, name);
-    if (!de || (int)de->level != set_level(set))
+    if (!de || (int)de->level != zx_entity_level(set))
         return 0;
     r->k = R_ELEM;
     r->de = de;
@@ -362,7 +351,7 @@ int zx_colvm_prepare(const zx_plan *plan, const zx_indicator *ind,
     int oom = 0;
 
     *out = NULL;
-    if (set_level(ind->over) < 0)
+    if (zx_entity_level(ind->over) < 0)
         return ZX_OK; /* the mechanisms' sets */
     if (!(p = calloc(1, sizeof(*p))))
         return ZX_ENOMEM;
@@ -423,7 +412,7 @@ static double *vec(struct ev *e, int n)
 
 static int set_size(const zx_colvm *vm, int set)
 {
-    return zx_colvm_level_size(vm, set_level(set));
+    return zx_colvm_level_size(vm, zx_entity_level(set));
 }
 
 static double at(const struct val *x, int i)

@@ -356,18 +356,6 @@ static void emit_ids(struct sb *o, enum zx_entity set)
     }
 }
 
-/* Which level's data elements a set reads, or -1. */
-static int set_level(enum zx_entity set)
-{
-    switch (set) {
-    case ZX_SET_SCHOOLS:  return ZX_LEVEL_SCHOOL;
-    case ZX_SET_TEACHERS: return ZX_LEVEL_TEACHER;
-    case ZX_SET_TOWNS:    return ZX_LEVEL_TOWN;
-    case ZX_SET_GROUPS:   return ZX_LEVEL_GROUP;
-    default:              return -1;
-    }
-}
-
 /* The id a data element of `level` is recorded against, in scope sc. */
 static int emit_unit_of(struct sb *o, const struct scope *sc, int level)
 {
@@ -649,7 +637,7 @@ static int emit_field(struct cc *c, const struct scope *sc, const char *name,
             }
     }
     de = zx_plan_element(c->plan, name);
-    if (de && (int)de->level == set_level(sc->set))
+    if (de && (int)de->level == zx_entity_level(sc->set))
         return emit_element(c, sc, de, off, o, t);
     if (de) {
         error_at(c, off, "数据项“%s”记录在%s一级，%s中不能直接使用%s", name,

@@ -127,6 +127,17 @@ int zx_entity_parse(const char *s)
     return find_name(entity_names, COUNT_OF(entity_names), s);
 }
 
+int zx_entity_level(enum zx_entity set)
+{
+    switch (set) {
+    case ZX_SET_SCHOOLS:  return ZX_LEVEL_SCHOOL;
+    case ZX_SET_TEACHERS: return ZX_LEVEL_TEACHER;
+    case ZX_SET_TOWNS:    return ZX_LEVEL_TOWN;
+    case ZX_SET_GROUPS:   return ZX_LEVEL_GROUP;
+    default:              return -1;
+    }
+}
+
 const char *zx_ind_kind_name(enum zx_ind_kind k)
 {
     return (unsigned)k < COUNT_OF(kind_names) ? kind_names[k] : "?";

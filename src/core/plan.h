@@ -86,6 +86,11 @@ enum zx_entity {
 const char *zx_entity_name(enum zx_entity e);
 int zx_entity_parse(const char *s);
 
+/* The level whose data elements an entity of set carries (schools:
+ * school, teachers: teacher, towns: town, groups: group), or -1 for the
+ * sets that carry none. */
+int zx_entity_level(enum zx_entity set);
+
 /* An expression of the plan: its text and where it starts in the file. */
 typedef struct zx_expr_src {
     const char *text;          /* NULL when absent */
