@@ -428,8 +428,8 @@ static int load_teachers(zx_colvm *vm, unsigned cols)
         }
     snprintf(sql + strlen(sql), sizeof(sql) - strlen(sql), " FROM teacher");
     base = first ? 2 : 1;
-    /* prepared here, not through zx_db_prepare: its cache keeps the
-     * text's pointer, and this text is built per call */
+    /* prepared here, not through zx_db_prepare: the column list follows
+     * the plan, and a load runs once per registry version */
     if (sqlite3_prepare_v2(zx_db_sqlite(vm->db), sql, -1, &st, NULL) !=
         SQLITE_OK)
         goto db;
