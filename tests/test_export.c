@@ -44,29 +44,6 @@ static char *slurp(const char *path)
     return buf;
 }
 
-/* The zip member `name`, NUL-terminated, or NULL when absent; free it. */
-static char *member(const char *path, const char *name)
-{
-    zip_t *z = zip_open(path, ZIP_RDONLY, NULL);
-    zip_stat_t st;
-    zip_file_t *f;
-    char *buf;
-
-    cr_assert_not_null(z, "%s is not a zip", path);
-    if (zip_stat(z, name, 0, &st) != 0) {
-        zip_close(z);
-        return NULL;
-    }
-    buf = malloc(st.size + 1);
-    f = zip_fopen(z, name, 0);
-    cr_assert(buf && f);
-    cr_assert_eq(zip_fread(f, buf, st.size), (zip_int64_t)st.size);
-    buf[st.size] = '\0';
-    zip_fclose(f);
-    zip_close(z);
-    return buf;
-}
-
 /* The header line a CSV export of kind starts with, from sheetdef. */
 static const char *csv_header(const char *kind)
 {
@@ -337,16 +314,16 @@ Test(export, xlsx_layout)
     const char *p = export_to(db, "teachers", ZX_EXPORT_XLSX, "t.xlsx");
     char *xml;
 
-    xml = member(p, "xl/worksheets/sheet1.xml");
+    xml = tu_zip_member(p, "xl/worksheets/sheet1.xml");
     cr_assert_not_null(xml);
     cr_assert(strstr(xml, "state=\"frozen\""), "header row frozen");
     cr_assert(strstr(xml, "<col "), "column widths set");
     free(xml);
-    xml = member(p, "xl/workbook.xml");
+    xml = tu_zip_member(p, "xl/workbook.xml");
     cr_assert(strstr(xml, zx_sheetdef_get("teachers")->title));
     cr_assert_null(strstr(xml, "说明"), "no notice for real data");
     free(xml);
-    cr_assert_null(member(p, "xl/worksheets/sheet2.xml"));
+    cr_assert_null(tu_zip_find(p, "xl/worksheets/sheet2.xml"));
 }
 
 Test(export, synthetic_data_says_so)
@@ -362,10 +339,10 @@ Test(export, synthetic_data_says_so)
     json_decref(j);
 
     p = export_to(db, "schools", ZX_EXPORT_XLSX, "s.xlsx");
-    xml = member(p, "xl/workbook.xml");
+    xml = tu_zip_member(p, "xl/workbook.xml");
     cr_assert(strstr(xml, "name=\"说明\""));
     free(xml);
-    xml = member(p, "xl/worksheets/sheet2.xml");
+    xml = tu_zip_member(p, "xl/worksheets/sheet2.xml");
     cr_assert_not_null(xml);
     cr_assert(strstr(xml, zx_demo_banner));
     free(xml);

@@ -18,29 +18,9 @@
 #include "template.h"
 #include "xlsx.h"
 
-/* The zip member `name` of the workbook, NUL-terminated; free it. */
-static char *member(const char *path, const char *name)
-{
-    zip_t *z = zip_open(path, ZIP_RDONLY, NULL);
-    zip_stat_t st;
-    zip_file_t *f;
-    char *buf;
-
-    cr_assert_not_null(z, "%s is not a zip", path);
-    cr_assert_eq(zip_stat(z, name, 0, &st), 0, "%s has no %s", path, name);
-    buf = malloc(st.size + 1);
-    f = zip_fopen(z, name, 0);
-    cr_assert(buf && f);
-    cr_assert_eq(zip_fread(f, buf, st.size), (zip_int64_t)st.size);
-    buf[st.size] = '\0';
-    zip_fclose(f);
-    zip_close(z);
-    return buf;
-}
-
 static int member_has(const char *path, const char *name, const char *text)
 {
-    char *xml = member(path, name);
+    char *xml = tu_zip_member(path, name);
     int yes = strstr(xml, text) != NULL;
 
     free(xml);
@@ -106,7 +86,7 @@ Test(template, validations_follow_the_column_types)
             expect++;
     }
     cr_assert_eq(zx_template_write("teachers", p), ZX_OK);
-    xml = member(p, "xl/worksheets/sheet1.xml");
+    xml = tu_zip_member(p, "xl/worksheets/sheet1.xml");
     snprintf(want, sizeof(want), "<dataValidations count=\"%d\">", expect);
     cr_assert(strstr(xml, want), "expected %s", want);
     cr_assert_eq(count_of(xml, "type=\"list\""), lists);
@@ -135,7 +115,7 @@ Test(template, decimal_and_digits_checks)
     char *xml;
 
     cr_assert_eq(zx_template_write("schools", p), ZX_OK);
-    xml = member(p, "xl/worksheets/sheet1.xml");
+    xml = tu_zip_member(p, "xl/worksheets/sheet1.xml");
     cr_assert(strstr(xml, "type=\"decimal\""));
     cr_assert(strstr(xml, "type=\"textLength\" operator=\"equal\""),
               "school codes: exactly 10 characters");
@@ -151,7 +131,7 @@ Test(template, notes_and_comments)
     int i;
 
     cr_assert_eq(zx_template_write("schools", p), ZX_OK);
-    strings = member(p, "xl/sharedStrings.xml");
+    strings = tu_zip_member(p, "xl/sharedStrings.xml");
     /* every allowed value, as "code name" for national code lists */
     for (i = 0; i < types->n; i++) {
         snprintf(want, sizeof(want), "%s %s", types->items[i].code,
@@ -165,7 +145,7 @@ Test(template, notes_and_comments)
     cr_assert(strstr(strings, "选填"));
     free(strings);
     /* a note on every header, with the column's help */
-    strings = member(p, "xl/comments1.xml");
+    strings = tu_zip_member(p, "xl/comments1.xml");
     cr_assert_eq(count_of(strings, "<comment "), def->n);
     for (i = 0; i < def->n; i++)
         cr_assert(strstr(strings, def->cols[i].help));
@@ -194,12 +174,12 @@ Test(template, code_sheet_holds_each_list_once)
     cr_assert(col);
     cr_assert_eq(zx_template_write("schools", p), ZX_OK);
     /* the two yes/no columns share one list */
-    xml = member(p, "xl/worksheets/sheet1.xml");
+    xml = tu_zip_member(p, "xl/worksheets/sheet1.xml");
     snprintf(want, sizeof(want), "'代码表'!$%c$2:$%c$%d", col, col,
              yesno->n + 1);
     cr_assert_eq(count_of(xml, want), 2, "expected %s twice", want);
     free(xml);
-    xml = member(p, "xl/worksheets/sheet3.xml");
+    xml = tu_zip_member(p, "xl/worksheets/sheet3.xml");
     cr_assert(strstr(xml, "<sheetProtection"), "code sheet protected");
     free(xml);
 }

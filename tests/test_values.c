@@ -676,26 +676,6 @@ static void want_row(const tu_sheet *s, int r, const char *const *cells, int n)
                          i);
 }
 
-/* The zip member `name` of the workbook, NUL-terminated; free it. */
-static char *member(const char *path, const char *name)
-{
-    zip_t *z = zip_open(path, ZIP_RDONLY, NULL);
-    zip_stat_t st;
-    zip_file_t *f;
-    char *buf;
-
-    cr_assert_not_null(z, "%s is not a zip", path);
-    cr_assert_eq(zip_stat(z, name, 0, &st), 0, "%s has no %s", path, name);
-    buf = malloc(st.size + 1);
-    f = zip_fopen(z, name, 0);
-    cr_assert(buf && f);
-    cr_assert_eq(zip_fread(f, buf, st.size), (zip_int64_t)st.size);
-    buf[st.size] = '\0';
-    zip_fclose(f);
-    zip_close(z);
-    return buf;
-}
-
 Test(values, school_template)
 {
     static const char *const head[] = {
@@ -718,18 +698,18 @@ Test(values, school_template)
     want_row(&s, 2, r2, 3);
 
     /* drop-downs from the hidden code sheet, range checks, notes */
-    xml = member(p, "xl/worksheets/sheet1.xml");
+    xml = tu_zip_member(p, "xl/worksheets/sheet1.xml");
     cr_assert(strstr(xml, "'代码表'!$A$2:$A$3"), "是/否 list");
     cr_assert(strstr(xml, "'代码表'!$B$2:$B$4"), "option list");
     cr_assert(strstr(xml, "type=\"whole\""));
     cr_assert(strstr(xml, "<formula2>5000</formula2>"));
     cr_assert(strstr(xml, "type=\"textLength\""));
     free(xml);
-    xml = member(p, "xl/workbook.xml");
+    xml = tu_zip_member(p, "xl/workbook.xml");
     cr_assert(strstr(xml, "name=\"填写说明\""));
     cr_assert(strstr(xml, "name=\"代码表\" sheetId=\"3\" state=\"hidden\""));
     free(xml);
-    xml = member(p, "xl/comments1.xml");
+    xml = tu_zip_member(p, "xl/comments1.xml");
     cr_assert(strstr(xml, "标识：counselling_room"));
     cr_assert(strstr(xml, "条款：3.3.2-E3"));
     free(xml);

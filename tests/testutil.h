@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zip.h>
 
 #include "db.h"
 #include "diag.h"
@@ -143,6 +144,39 @@ static inline const char *tu_diag_text(const zx_diag *d, int numeric_col)
         used += (size_t)snprintf(buf + used, sizeof(buf) - used,
                                  "%ld:%s: %s\n", it->row, col, it->msg);
     }
+    return buf;
+}
+
+/* The zip member `name` of the file at path (an XLSX is a zip of XML),
+ * NUL-terminated; free it.  NULL when the zip has no such member. */
+static inline char *tu_zip_find(const char *path, const char *name)
+{
+    zip_t *z = zip_open(path, ZIP_RDONLY, NULL);
+    zip_stat_t st;
+    zip_file_t *f;
+    char *buf;
+
+    cr_assert_not_null(z, "%s is not a zip", path);
+    if (zip_stat(z, name, 0, &st) != 0) {
+        zip_close(z);
+        return NULL;
+    }
+    buf = malloc(st.size + 1);
+    f = zip_fopen(z, name, 0);
+    cr_assert(buf && f);
+    cr_assert_eq(zip_fread(f, buf, st.size), (zip_int64_t)st.size);
+    buf[st.size] = '\0';
+    zip_fclose(f);
+    zip_close(z);
+    return buf;
+}
+
+/* The same, for a member that must be there. */
+static inline char *tu_zip_member(const char *path, const char *name)
+{
+    char *buf = tu_zip_find(path, name);
+
+    cr_assert_not_null(buf, "%s has no %s", path, name);
     return buf;
 }
 
