@@ -2,7 +2,8 @@
 #
 #   make            build build/zhenxing
 #   make run        install what is missing, build, create the demo database
-#                   (var/demo.db) and print a summary of it
+#                   (var/demo.db), print a summary of it and serve the web
+#                   UI on LISTEN (default 127.0.0.1:8080) with an admin login
 #   make test       install what is missing, then build everything under
 #                   AddressSanitizer + UBSan and run every test
 #   make check      run the tests of the current build (no set-up)
@@ -18,11 +19,12 @@
 # file and is linked with -lcsv.
 
 CC      ?= cc
-PKGS    := sqlite3 jansson libsodium xlsxwriter libzip expat yaml-0.1
+PKGS    := sqlite3 jansson libsodium xlsxwriter libzip expat yaml-0.1 \
+           libmicrohttpd
 OPT     := $(if $(DEBUG),-O0,-O2)
 CFLAGS  := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror \
            -Wshadow -Wstrict-prototypes -Wno-unused-parameter \
-           -Isrc/core $(shell pkg-config --cflags $(PKGS))
+           -Isrc/core -Isrc/server $(shell pkg-config --cflags $(PKGS))
 LDLIBS  := $(shell pkg-config --libs $(PKGS)) -lcsv -lm -lpthread
 
 ifneq ($(SANITIZE),)
@@ -34,14 +36,17 @@ BUILD   := build
 endif
 
 CORE_SRC := $(wildcard src/core/*.c)
+SRV_SRC  := $(wildcard src/server/*.c)
 CLI_SRC  := $(wildcard src/cli/*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/builtin_plan.o
+SRV_OBJ  := $(SRV_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libzx.a
 BIN      := $(BUILD)/zhenxing
 DEMO_DB  := var/demo.db
+LISTEN   ?= 127.0.0.1:8080
 
 .PHONY: all deps run test check bench clean
 all: $(BIN)
@@ -70,8 +75,8 @@ $(LIB): $(CORE_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN): $(CLI_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+$(BIN): $(CLI_OBJ) $(SRV_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(SRV_OBJ) $(LIB) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/%.c tests/testutil.h $(LIB)
 	@mkdir -p $(dir $@)
@@ -84,19 +89,29 @@ deps:
 # The demo database is rebuilt whenever the binary changes.
 $(DEMO_DB): $(BIN)
 	@mkdir -p var
-	@rm -f $@ $@-wal $@-shm
+	@rm -f $@ $@-wal $@-shm $@.admin
 	$(BIN) --db $@ init
 	$(BIN) --db $@ demo
 
+# The demo's admin password is kept beside the demo database (mode 600)
+# so that every `make run` can show it; a real installation prints it
+# once, at the server's first start, and nowhere else.
 run: deps
 	@$(MAKE) --no-print-directory $(DEMO_DB)
 	@$(BIN) --db $(DEMO_DB) summary
+	@if [ -f $(DEMO_DB).admin ]; then \
+	    echo "演示库管理员：admin，密码 $$(cat $(DEMO_DB).admin)"; fi
+	@$(BIN) --db $(DEMO_DB) serve --listen $(LISTEN) \
+	    --admin-password-file $(DEMO_DB).admin
 
 test: deps
 	@$(MAKE) --no-print-directory SANITIZE=address,undefined check
 
+# C unit tests, then the API and browser tests (Node's test runner)
+# against the real server of this build.
 check: $(BIN) $(TEST_BIN)
 	@tests/run.sh $(BUILD)
+	@ZX_BIN=$(abspath $(BIN)) node --test tests/api/
 
 $(BUILD)/bench/latency: bench/indicators/latency.c $(LIB)
 	@mkdir -p $(dir $@)
@@ -110,4 +125,4 @@ bench: $(BIN) $(BUILD)/bench/latency
 clean:
 	rm -rf build build-san
 
--include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SRV_OBJ:.o=.d)

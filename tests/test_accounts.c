@@ -119,3 +119,32 @@ Test(accounts, cli_reads_the_password_from_stdin)
     cr_assert_eq(tu_sh(cmd), 0);
     cr_assert_eq(zx_db_open(p, 0, &db, NULL, 0), ZX_OK);
 }
+
+/* The server passes fields missing from a request as NULL (this crashed
+ * the server's POST /api/users). */
+Test(accounts, missing_fields_are_refused_not_crashed_on)
+{
+    cr_assert_eq(zx_accounts_add(db, "a", NULL, "320684", "long enough",
+                                 "test", diag), ZX_EINVAL);
+    cr_assert_eq(zx_accounts_add(db, "b", "管理员", NULL, "long enough",
+                                 "test", diag), ZX_EINVAL);
+    cr_assert_eq(zx_accounts_add(db, NULL, "管理员", "320684", "long enough",
+                                 "test", diag), ZX_EINVAL);
+    cr_assert_eq(zx_accounts_add(db, "c", "管理员", "320684", NULL, "test",
+                                 diag), ZX_EINVAL);
+    cr_assert_eq(zx_db_int(db, "SELECT count(*) FROM account", NULL, -1), 0);
+}
+
+/* First start: one admin with a random password, and only once. */
+Test(accounts, bootstrap_creates_one_admin_once)
+{
+    char pw[ZX_ACCOUNTS_RANDOM_LEN + 1], pw2[ZX_ACCOUNTS_RANDOM_LEN + 1];
+    long long id;
+
+    cr_assert_eq(zx_accounts_bootstrap(db, pw), ZX_OK);
+    cr_assert_eq(strlen(pw), ZX_ACCOUNTS_RANDOM_LEN);
+    cr_assert_eq(zx_accounts_check(db, "admin", pw, &id), ZX_OK);
+    cr_assert_eq(zx_accounts_bootstrap(db, pw2), ZX_EEXIST);
+    zx_accounts_random_password(pw2);
+    cr_assert_str_neq(pw, pw2);
+}

@@ -59,15 +59,37 @@ static int verify(zx_cli *cli)
     return code;
 }
 
+struct listing {
+    json_t *arr;           /* JSON output, or NULL for a table */
+    int n;
+};
+
+static int print_row(void *ctx, const zx_audit_row *r)
+{
+    struct listing *l = ctx;
+
+    l->n++;
+    if (l->arr) {
+        json_t *o = zx_audit_row_json(r);
+
+        return !o || json_array_append_new(l->arr, o) ? ZX_ENOMEM : ZX_OK;
+    }
+    printf("#%lld  %.19s  %-12s %-7s %-14s %s", r->id, r->at, r->actor,
+           r->action, r->tbl, r->key);
+    if (r->old || r->new_)
+        printf("  %s → %s", r->old ? r->old : "（无）",
+               r->new_ ? r->new_ : "（无）");
+    putchar('\n');
+    return ZX_OK;
+}
+
 int zx_cmd_audit(zx_cli *cli, int argc, char **argv)
 {
-    const char *table = NULL, *actor = NULL, *unit = NULL, *since = NULL;
-    const char *until = NULL, *limit_s = "50", *fmt = "table", *v;
-    char until_end[32];
+    const char *limit_s = "50", *fmt = "table", *v;
+    zx_audit_filter f = { 0 };
+    struct listing l = { 0 };
     zx_db *db = NULL;
-    sqlite3_stmt *st = NULL;
-    json_t *arr = NULL;
-    int i, r, code, step, json = 0, n = 0;
+    int i, r, rc, code;
 
     if (argc > 1 && strcmp(argv[1], "verify") == 0) {
         if (argc > 2)
@@ -79,8 +101,8 @@ int zx_cmd_audit(zx_cli *cli, int argc, char **argv)
         static const char *const opts[] = { "--table", "--actor", "--unit",
                                             "--since", "--until", "--limit",
                                             "--format" };
-        const char **dsts[] = { &table, &actor, &unit, &since, &until,
-                                &limit_s, &fmt };
+        const char **dsts[] = { &f.table, &f.actor, &f.unit, &f.since,
+                                &f.until, &limit_s, &fmt };
         size_t k;
 
         for (k = 0, r = 0; k < sizeof(opts) / sizeof(opts[0]) && !r; k++)
@@ -94,89 +116,31 @@ int zx_cmd_audit(zx_cli *cli, int argc, char **argv)
         *dst = v;
     }
     if (strcmp(fmt, "json") == 0)
-        json = 1;
+        l.arr = json_array();
     else if (strcmp(fmt, "table") != 0)
         return zx_cli_usage_error("audit", "格式“%s”无效：应为 table 或 json",
                                   fmt);
-    if (atoi(limit_s) <= 0)
+    if (atoi(limit_s) <= 0) {
+        json_decref(l.arr);
         return zx_cli_usage_error("audit", "--limit 应为正整数");
-    /* "until 2021-09-30" means the whole of that day */
-    snprintf(until_end, sizeof(until_end), "%s~", until ? until : "");
-    if ((code = zx_cli_open_db(cli, 0, &db)))
+    }
+    if ((code = zx_cli_open_db(cli, 0, &db))) {
+        json_decref(l.arr);
         return code;
-    if (sqlite3_prepare_v2(
-            zx_db_sqlite(db),
-            "SELECT id, at, actor, addr, action, tbl, key, old, new"
-            " FROM audit WHERE (?1 IS NULL OR tbl = ?1)"
-            " AND (?2 IS NULL OR actor = ?2)"
-            " AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR at <= ?4)"
-            " AND (?5 IS NULL OR key = ?5 OR key LIKE ?5 || '/%'"
-            "  OR key IN (SELECT t.teacher_no FROM teacher t"
-            "   JOIN org_unit u ON u.id = t.school_id"
-            "   WHERE u.code = ?5 OR u.parent_id ="
-            "   (SELECT id FROM org_unit WHERE code = ?5))"
-            "  OR key IN (SELECT u.code FROM org_unit u WHERE u.parent_id ="
-            "   (SELECT id FROM org_unit WHERE code = ?5)))"
-            " ORDER BY id DESC LIMIT ?6",
-            -1, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "zhenxing audit: 无法读取审计日志：%s\n",
-                zx_db_errmsg(db));
-        zx_db_close(db);
-        return ZX_EXIT_SOFTWARE;
     }
-    if (table)
-        sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
-    if (actor)
-        sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
-    if (since)
-        sqlite3_bind_text(st, 3, since, -1, SQLITE_STATIC);
-    if (until)
-        sqlite3_bind_text(st, 4, until_end, -1, SQLITE_STATIC);
-    if (unit)
-        sqlite3_bind_text(st, 5, unit, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 6, atoi(limit_s));
-    if (json)
-        arr = json_array();
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *f[9];
-        int c;
-
-        for (c = 0; c < 9; c++)
-            f[c] = (const char *)sqlite3_column_text(st, c);
-        n++;
-        if (json) {
-            json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}",
-                                  "id", (json_int_t)sqlite3_column_int64(st, 0),
-                                  "at", f[1], "actor", f[2], "addr", f[3],
-                                  "action", f[4], "table", f[5], "key", f[6]);
-            if (o) {
-                json_object_set_new(o, "old", f[7] ? json_loads(f[7], 0, NULL)
-                                                   : json_null());
-                json_object_set_new(o, "new", f[8] ? json_loads(f[8], 0, NULL)
-                                                   : json_null());
-                json_array_append_new(arr, o);
-            }
-            continue;
-        }
-        printf("#%s  %.19s  %-12s %-7s %-14s %s", f[0], f[1], f[2], f[4],
-               f[5], f[6]);
-        if (f[7] || f[8])
-            printf("  %s → %s", f[7] ? f[7] : "（无）", f[8] ? f[8] : "（无）");
-        putchar('\n');
-    }
-    sqlite3_finalize(st);
-    if (json) {
-        char *s = json_dumps(arr, JSON_INDENT(2));
+    rc = zx_audit_list(db, &f, 0, atoi(limit_s), NULL, print_row, &l);
+    if (l.arr) {
+        char *s = rc ? NULL : json_dumps(l.arr, JSON_INDENT(2));
         if (s) {
             puts(s);
             free(s);
         }
-        json_decref(arr);
-    } else if (n == 0) {
+        json_decref(l.arr);
+    } else if (rc == ZX_OK && l.n == 0) {
         printf("没有符合条件的审计记录\n");
     }
-    code = step == SQLITE_DONE ? ZX_EXIT_OK : ZX_EXIT_SOFTWARE;
-    if (code)
+    code = zx_cli_exit_code(rc);
+    if (rc)
         fprintf(stderr, "zhenxing audit: 读取中断：%s\n", zx_db_errmsg(db));
     zx_db_close(db);
     return code;

@@ -17,7 +17,7 @@
 const char zx_usage_indicators[] =
     "用法: zhenxing [--db 路径] indicators [--year 年度] [--unit 编码]\n"
     "                [--level city|town|group|school|all] [--id 指标]\n"
-    "                [--format table|json|csv]\n"
+    "                [--format table|json|csv] [--accepted]\n"
     "\n"
     "按数据库中现行的计划计算各项指标：分子、分母、值、目标、当年里程碑和状态\n"
     "（达标 / 按期推进 / 滞后 / 无数据）。结果总是读取最新数据。\n"
@@ -28,7 +28,9 @@ const char zx_usage_indicators[] =
     "  --level 层级    city 市、town 区镇、group 集团、school 学校、all 全部；\n"
     "                  默认为 --unit 所在层级，未指定单位时为 city\n"
     "  --id 指标       只算这一项指标（如 seed-teachers）\n"
-    "  --format 格式   table（默认）、json 或 csv\n";
+    "  --format 格式   table（默认）、json 或 csv\n"
+    "  --accepted      数据项只计已确认（review accept）的数据：未确认的单位\n"
+    "                  视为未填报；学校、教师、在校生等名册数据不受影响\n";
 
 struct out {
     int format;           /* 0 table, 1 json, 2 csv */
@@ -46,14 +48,6 @@ static void num_text(double v, char *buf, size_t cap)
         snprintf(buf, cap, "%.1f", v);
 }
 
-static json_t *num_json(double v)
-{
-    if (isnan(v))
-        return json_null();
-    if (v == floor(v) && fabs(v) < 1e15)
-        return json_integer((json_int_t)v);
-    return json_real(round(v * 1e4) / 1e4);
-}
 
 static int print_result(void *ctx, const zx_result *r)
 {
@@ -74,12 +68,12 @@ static int print_result(void *ctx, const zx_result *r)
                               "name", r->ind->name, "year", r->year,
                               "level", zx_level_name(r->level), "unit",
                               r->unit_code, "unit_name", r->unit_name,
-                              "numerator", num_json(r->numerator),
-                              "denominator", num_json(r->denominator),
-                              "value", num_json(r->value), "target",
-                              num_json(r->target), "milestone",
-                              num_json(r->milestone), "baseline",
-                              num_json(r->baseline), "status",
+                              "numerator", zx_result_figure_json(r->numerator),
+                              "denominator", zx_result_figure_json(r->denominator),
+                              "value", zx_result_figure_json(r->value), "target",
+                              zx_result_figure_json(r->target), "milestone",
+                              zx_result_figure_json(r->milestone), "baseline",
+                              zx_result_figure_json(r->baseline), "status",
                               zx_status_id(r->status), "status_name",
                               zx_status_name(r->status), "entities",
                               (json_int_t)r->entities, "above_range",
@@ -146,6 +140,7 @@ int zx_cmd_indicators(zx_cli *cli, int argc, char **argv)
     zx_engine *eng = NULL;
     zx_diag *diag = zx_diag_new();
     long long within = 0;
+    unsigned flags = 0;
     int i, r, rc, code = ZX_EXIT_SOFTWARE, year, level = -1;
 
     for (i = 1; i < argc; i++) {
@@ -163,6 +158,8 @@ int zx_cmd_indicators(zx_cli *cli, int argc, char **argv)
         else if (!r && (r = zx_cli_option(argc, argv, &i, "--format", "-f",
                                           &v)) > 0)
             fmt = v;
+        else if (!r && strcmp(argv[i], "--accepted") == 0)
+            flags |= ZX_ENGINE_ACCEPTED;
         else if (r < 0) {
             code = zx_cli_usage_error("indicators", "选项“%s”缺少取值",
                                       argv[i]);
@@ -200,7 +197,7 @@ int zx_cmd_indicators(zx_cli *cli, int argc, char **argv)
         code = ZX_EXIT_FAIL;
         goto done;
     }
-    if (rc || (rc = zx_engine_open(db, plan, &eng, diag))) {
+    if (rc || (rc = zx_engine_open_mode(db, plan, flags, &eng, diag))) {
         zx_cli_print_diag(diag);
         code = zx_cli_exit_code(rc);
         goto done;
@@ -246,7 +243,8 @@ int zx_cmd_indicators(zx_cli *cli, int argc, char **argv)
         fputs("\xef\xbb\xbf" "指标,条款,名称,年度,层级,单位编码,单位,分子,分母,"
               "值,目标,里程碑,状态\r\n", stdout);
     else {
-        printf("%s（%d 年）\n", zx_plan_name(plan), year);
+        printf("%s（%d 年%s）\n", zx_plan_name(plan), year,
+               flags & ZX_ENGINE_ACCEPTED ? "，仅计已确认的数据" : "");
         zx_cli_pad("指标", 22);
         zx_cli_pad("条款", 10);
         zx_cli_pad("单位", 24);

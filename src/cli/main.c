@@ -40,9 +40,12 @@ static const zx_cmd commands[] = {
     { "task", zx_cmd_task, "查看、更新任务，附加或取回佐证文件",
       zx_usage_task },
     { "values", zx_cmd_values, "查看或填写数据项的值", zx_usage_values },
+    { "review", zx_cmd_review, "年度数据的上报、审核、退回与确认",
+      zx_usage_review },
     { "audit", zx_cmd_audit, "查阅审计日志，或校验其哈希链", zx_usage_audit },
     { "user", zx_cmd_user, "管理登录账户（角色、单位、密码）", zx_usage_user },
     { "backup", zx_cmd_backup, "运行中为数据库做一致的副本", zx_usage_backup },
+    { "serve", zx_cmd_serve, "启动网页界面和 JSON 接口", zx_usage_serve },
     { "help", cmd_help, "显示帮助", usage_help },
 };
 

@@ -30,7 +30,7 @@ static const struct role *find_role(const char *name)
 {
     size_t i;
 
-    for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+    for (i = 0; name && i < sizeof(roles) / sizeof(roles[0]); i++)
         if (strcmp(roles[i].name, name) == 0)
             return &roles[i];
     return NULL;
@@ -96,11 +96,15 @@ int zx_accounts_add(zx_db *db, const char *name, const char *role,
     }
     if (!r) {
         zx_diag_add(diag, "", 0, -1, "角色“%s”无效：应为 管理员、区镇、学校、"
-                    "督学 或 领导", role);
+                    "督学 或 领导", role ? role : "");
         return ZX_EINVAL;
     }
     if ((rc = check_password(password, diag)))
         return rc;
+    if (!unit_code || !*unit_code) {
+        zx_diag_add(diag, "", 0, -1, "请指定账户所属单位的编码");
+        return ZX_EINVAL;
+    }
     st = zx_db_prepare(db, "SELECT id, kind FROM org_unit WHERE code = ?1");
     if (!st)
         return ZX_EDB;
@@ -293,5 +297,123 @@ int zx_accounts_list(zx_db *db, int (*fn)(void *ctx, const zx_account *a),
     if (!rc && step != SQLITE_DONE)
         rc = ZX_EDB;
     sqlite3_finalize(st);
+    return rc;
+}
+
+void zx_accounts_random_password(char out[ZX_ACCOUNTS_RANDOM_LEN + 1])
+{
+    static const char alphabet[] =
+        "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    int i;
+
+    if (sodium_init() < 0)
+        abort(); /* libsodium cannot start: no safe password possible */
+    for (i = 0; i < ZX_ACCOUNTS_RANDOM_LEN; i++)
+        out[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+    out[ZX_ACCOUNTS_RANDOM_LEN] = '\0';
+}
+
+int zx_accounts_bootstrap(zx_db *db,
+                          char password[ZX_ACCOUNTS_RANDOM_LEN + 1])
+{
+    sqlite3_stmt *st;
+    char city[64] = "";
+
+    if (zx_db_int(db, "SELECT count(*) FROM account", NULL, 0))
+        return ZX_EEXIST;
+    st = zx_db_prepare(db, "SELECT code FROM org_unit WHERE kind = 'city'"
+                           " LIMIT 1");
+    if (!st)
+        return ZX_EDB;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(city, sizeof(city), "%s", sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    if (!city[0])
+        return ZX_ENOTFOUND;
+    zx_accounts_random_password(password);
+    return zx_accounts_add(db, "admin", "管理员", city, password,
+                           "server:first-start", NULL);
+}
+
+int zx_accounts_assign_schools(zx_db *db, const char *inspector,
+                               const char *const *codes, int n,
+                               const char *actor, zx_diag *diag)
+{
+    sqlite3_stmt *st;
+    json_t *list = json_array(), *old = json_array();
+    char at[32];
+    int i, rc;
+
+    if (!list || !old) {
+        rc = ZX_ENOMEM;
+        goto out;
+    }
+    if (!zx_db_int(db, "SELECT count(*) FROM account WHERE name = ?1"
+                       " AND role = '督学' AND disabled = 0", inspector, 0)) {
+        zx_diag_add(diag, "", 0, -1, "没有名为“%s”的督学账户", inspector);
+        rc = ZX_ENOTFOUND;
+        goto out;
+    }
+    now_text(at, sizeof(at));
+    if ((rc = zx_db_begin(db)))
+        goto out;
+    rc = ZX_EDB;
+    if (!(st = zx_db_prepare(db, "SELECT o.code FROM inspector_assignment a"
+                                 " JOIN org_unit o ON o.id = a.school_id"
+                                 " WHERE a.inspector = ?1 ORDER BY o.code")))
+        goto fail;
+    sqlite3_bind_text(st, 1, inspector, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        json_array_append_new(old, json_string((const char *)
+                                               sqlite3_column_text(st, 0)));
+    sqlite3_reset(st);
+    if (!(st = zx_db_prepare(db, "DELETE FROM inspector_assignment"
+                                 " WHERE inspector = ?1")))
+        goto fail;
+    sqlite3_bind_text(st, 1, inspector, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        goto fail;
+    if (!(st = zx_db_prepare(db, "INSERT INTO inspector_assignment"
+                                 "(school_id, inspector, since)"
+                                 " SELECT unit_id, ?2, ?3 FROM school s"
+                                 " JOIN org_unit o ON o.id = s.unit_id"
+                                 " WHERE o.code = ?1"
+                                 " ON CONFLICT(school_id) DO UPDATE SET"
+                                 " inspector = ?2, since = ?3")))
+        goto fail;
+    for (i = 0; i < n; i++) {
+        sqlite3_bind_text(st, 1, codes[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, inspector, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, at, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            goto fail;
+        sqlite3_reset(st);
+        if (sqlite3_changes(zx_db_sqlite(db)) == 0) {
+            zx_diag_add(diag, "", 0, -1, "没有学校标识码为“%s”的学校",
+                        codes[i]);
+            rc = ZX_ENOTFOUND;
+        }
+        json_array_append_new(list, json_string(codes[i]));
+    }
+    if (rc == ZX_ENOTFOUND)
+        goto fail;
+    {
+        json_t *o = json_pack("{s:O}", "schools", old);
+        json_t *nw = json_pack("{s:O}", "schools", list);
+
+        rc = o && nw ? audit_account(db, actor, "assign", inspector, o, nw)
+                     : ZX_ENOMEM;
+        json_decref(o);
+        json_decref(nw);
+    }
+    if (rc || (rc = zx_db_commit(db)))
+        goto fail;
+    goto out;
+
+fail:
+    zx_db_rollback(db);
+out:
+    json_decref(list);
+    json_decref(old);
     return rc;
 }

@@ -55,4 +55,26 @@ int zx_accounts_check(zx_db *db, const char *name, const char *password,
 int zx_accounts_list(zx_db *db, int (*fn)(void *ctx, const zx_account *a),
                      void *ctx);
 
+/* A new random password of ZX_ACCOUNTS_RANDOM_LEN characters (letters
+ * and digits, the look-alikes 0/O, 1/l/I left out) into out. */
+#define ZX_ACCOUNTS_RANDOM_LEN 14
+void zx_accounts_random_password(char out[ZX_ACCOUNTS_RANDOM_LEN + 1]);
+
+/* On a database with no account at all, creates "admin" (管理员 of the
+ * city) with a random password written to password, for the server's
+ * first start to print once.  Returns ZX_OK when created, ZX_EEXIST when
+ * accounts exist already (nothing done), ZX_ENOTFOUND without a city,
+ * ZX_EDB or ZX_ENOMEM. */
+int zx_accounts_bootstrap(zx_db *db,
+                          char password[ZX_ACCOUNTS_RANDOM_LEN + 1]);
+
+/* Makes the schools of the codes (n of them) the ones the inspector
+ * (an enabled 督学 account) is assigned, replacing earlier assignments
+ * of theirs; a school assigned to another inspector moves.  One
+ * transaction with an audit entry.  Returns ZX_OK; ZX_ENOTFOUND (no such
+ * inspector or school, in diag); ZX_EDB. */
+int zx_accounts_assign_schools(zx_db *db, const char *inspector,
+                               const char *const *codes, int n,
+                               const char *actor, zx_diag *diag);
+
 #endif

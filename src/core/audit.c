@@ -16,6 +16,20 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Where the changes of this thread come from (see zx_audit_set_origin):
+ * the server serves one request at a time per thread. */
+static _Thread_local char origin[64];
+
+void zx_audit_set_origin(const char *addr)
+{
+    snprintf(origin, sizeof(origin), "%s", addr ? addr : "");
+}
+
+const char *zx_audit_origin(void)
+{
+    return origin;
+}
+
 static void hash_entry(const unsigned char *prev, int prevlen,
                        const char *const f[8], unsigned char out[32])
 {
@@ -73,7 +87,7 @@ int zx_audit_append(zx_db *db, const zx_audit_entry *e)
              tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
     f[0] = at;
     f[1] = e->actor;
-    f[2] = e->addr ? e->addr : "";
+    f[2] = e->addr && *e->addr ? e->addr : origin;
     f[3] = e->action;
     f[4] = e->tbl;
     f[5] = e->key;
@@ -177,4 +191,99 @@ const char *zx_audit_cli_actor(void)
 
     snprintf(buf, sizeof(buf), "cli:%s", pw ? pw->pw_name : "unknown");
     return buf;
+}
+
+json_t *zx_audit_row_json(const zx_audit_row *r)
+{
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
+                          (json_int_t)r->id, "at", r->at, "actor", r->actor,
+                          "addr", r->addr, "action", r->action, "table",
+                          r->tbl, "key", r->key);
+
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "old", r->old ? json_loads(r->old, 0, NULL)
+                                         : json_null());
+    json_object_set_new(o, "new", r->new_ ? json_loads(r->new_, 0, NULL)
+                                          : json_null());
+    return o;
+}
+
+int zx_audit_list(zx_db *db, const zx_audit_filter *f, long long offset,
+                  long long limit, long long *total,
+                  int (*fn)(void *ctx, const zx_audit_row *r), void *ctx)
+{
+    /* ?5, a unit code, reaches the keys of the unit, of the units under
+     * it (a town's schools) and of the teachers of those schools: a key
+     * that is one of them, starts with one (enrolment: SCHOOL/YEAR) or
+     * has one as its middle part (data values: ELEMENT/UNIT/YEAR) */
+    static const char where[] =
+        " FROM audit WHERE (?1 IS NULL OR tbl = ?1)"
+        " AND (?2 IS NULL OR actor = ?2)"
+        " AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR at <= ?4)"
+        " AND (?5 IS NULL OR EXISTS (SELECT 1 FROM ("
+        "   SELECT ?5 AS k"
+        "   UNION SELECT u.code FROM org_unit u WHERE u.parent_id ="
+        "    (SELECT id FROM org_unit WHERE code = ?5)"
+        "   UNION SELECT t.teacher_no FROM teacher t"
+        "    JOIN org_unit u ON u.id = t.school_id"
+        "    WHERE u.code = ?5 OR u.parent_id ="
+        "    (SELECT id FROM org_unit WHERE code = ?5))"
+        "  WHERE audit.key = k OR audit.key LIKE k || '/%'"
+        "  OR audit.key LIKE '%/' || k || '/%'))";
+    char until_end[40], sql[sizeof(where) + 128];
+    sqlite3_stmt *st = NULL;
+    int pass, step = SQLITE_DONE, rc = ZX_OK;
+
+    /* "until 2021-09-30" means the whole of that day */
+    snprintf(until_end, sizeof(until_end), "%s~", f->until ? f->until : "");
+    for (pass = 0; pass < 2 && rc == ZX_OK; pass++) {
+        if (pass == 0 && !total)
+            continue;
+        snprintf(sql, sizeof(sql), "%s%s%s",
+                 pass ? "SELECT id, at, actor, addr, action, tbl, key, old,"
+                        " new"
+                      : "SELECT count(*)",
+                 where, pass ? " ORDER BY id DESC LIMIT ?6 OFFSET ?7" : "");
+        if (sqlite3_prepare_v2(zx_db_sqlite(db), sql, -1, &st, NULL) !=
+            SQLITE_OK)
+            return ZX_EDB;
+        if (f->table)
+            sqlite3_bind_text(st, 1, f->table, -1, SQLITE_STATIC);
+        if (f->actor)
+            sqlite3_bind_text(st, 2, f->actor, -1, SQLITE_STATIC);
+        if (f->since)
+            sqlite3_bind_text(st, 3, f->since, -1, SQLITE_STATIC);
+        if (f->until)
+            sqlite3_bind_text(st, 4, until_end, -1, SQLITE_STATIC);
+        if (f->unit)
+            sqlite3_bind_text(st, 5, f->unit, -1, SQLITE_STATIC);
+        if (pass) {
+            sqlite3_bind_int64(st, 6, limit);
+            sqlite3_bind_int64(st, 7, offset);
+        }
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            zx_audit_row r;
+
+            if (!pass) {
+                *total = sqlite3_column_int64(st, 0);
+                continue;
+            }
+            r.id = sqlite3_column_int64(st, 0);
+            r.at = (const char *)sqlite3_column_text(st, 1);
+            r.actor = (const char *)sqlite3_column_text(st, 2);
+            r.addr = (const char *)sqlite3_column_text(st, 3);
+            r.action = (const char *)sqlite3_column_text(st, 4);
+            r.tbl = (const char *)sqlite3_column_text(st, 5);
+            r.key = (const char *)sqlite3_column_text(st, 6);
+            r.old = (const char *)sqlite3_column_text(st, 7);
+            r.new_ = (const char *)sqlite3_column_text(st, 8);
+            if ((rc = fn(ctx, &r)))
+                break;
+        }
+        if (rc == ZX_OK && step != SQLITE_DONE)
+            rc = ZX_EDB;
+        sqlite3_finalize(st);
+    }
+    return rc;
 }

@@ -10,6 +10,8 @@
 #ifndef ZX_AUDIT_H
 #define ZX_AUDIT_H
 
+#include <jansson.h>
+
 #include "db.h"
 
 typedef struct zx_audit_entry {
@@ -30,6 +32,44 @@ int zx_audit_append(zx_db *db, const zx_audit_entry *e);
  * ZX_OK when intact; otherwise ZX_EDATA with the id of the first entry
  * that does not match, or the first one missing, in *bad_id. */
 int zx_audit_verify(zx_db *db, long long *bad_id);
+
+/* The address recorded with the changes this thread makes from now on,
+ * for entries that give none (the core's writers know who acts, not
+ * from where): the server sets it to the client's address before each
+ * request it serves on the thread; "" for the command line. */
+void zx_audit_set_origin(const char *addr);
+/* This thread's origin (owned by the thread; "" when none), for a helper
+ * thread to take over (regqueue.c). */
+const char *zx_audit_origin(void);
+
+/* Which entries zx_audit_list gives; NULL fields mean "all". */
+typedef struct zx_audit_filter {
+    const char *table;   /* tbl, e.g. "teacher", "data_value" */
+    const char *actor;   /* e.g. "user:wang" */
+    const char *unit;    /* a unit's code: the unit, its teachers, its
+                            data values and, for a town, its schools */
+    const char *since;   /* "YYYY-MM-DD..." inclusive */
+    const char *until;   /* a date: the whole of that day is included */
+} zx_audit_filter;
+
+/* One entry as read; strings valid during the callback only, old and
+ * new_ JSON text or NULL. */
+typedef struct zx_audit_row {
+    long long id;
+    const char *at, *actor, *addr, *action, *tbl, *key, *old, *new_;
+} zx_audit_row;
+
+/* r as a JSON object {id, at, actor, addr, action, table, key, old,
+ * new}, old and new parsed; NULL when memory is short.  The caller owns
+ * it. */
+json_t *zx_audit_row_json(const zx_audit_row *r);
+
+/* Calls fn for the entries passing f, newest first, skipping offset and
+ * at most limit of them; *total (when not NULL) receives how many pass in
+ * all.  Returns ZX_OK, ZX_EDB or fn's non-zero return. */
+int zx_audit_list(zx_db *db, const zx_audit_filter *f, long long offset,
+                  long long limit, long long *total,
+                  int (*fn)(void *ctx, const zx_audit_row *r), void *ctx);
 
 /* The actor name for the command line: "cli:" and the login name. */
 const char *zx_audit_cli_actor(void);

@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-int zx_colvm_open(zx_db *db, const zx_plan *plan, zx_colvm **out)
+int zx_colvm_open(zx_db *db, const zx_plan *plan, int accepted,
+                  zx_colvm **out)
 {
     zx_colvm *vm = calloc(1, sizeof(*vm));
 
@@ -26,6 +27,7 @@ int zx_colvm_open(zx_db *db, const zx_plan *plan, zx_colvm **out)
         return ZX_ENOMEM;
     vm->db = db;
     vm->plan = plan;
+    vm->accepted = accepted;
     *out = vm;
     return ZX_OK;
 }
@@ -720,8 +722,13 @@ static int load_data(zx_colvm *vm, struct cv_data *d)
     } else if (!(d->text = calloc((size_t)(n ? n : 1), sizeof(char *)))) {
         return ZX_ENOMEM;
     }
-    st = zx_db_prepare(vm->db, "SELECT unit_id, num, text FROM data_value"
-                               " WHERE element = ? AND year = ?");
+    /* one of two fixed texts: a table name is never spliced into SQL */
+    st = zx_db_prepare(vm->db, vm->accepted
+                                   ? "SELECT unit_id, num, text"
+                                     " FROM data_value_accepted"
+                                     " WHERE element = ? AND year = ?"
+                                   : "SELECT unit_id, num, text FROM data_value"
+                                     " WHERE element = ? AND year = ?");
     if (!st)
         return ZX_EDB;
     sqlite3_bind_text(st, 1, d->de->id, -1, SQLITE_STATIC);

@@ -40,9 +40,13 @@ typedef struct zx_colvm_row {
 
 typedef void (*zx_colvm_row_fn)(void *ctx, const zx_colvm_row *row);
 
-/* Columns of db for plan; both must outlive *out.  Nothing is read until
- * a program runs.  Returns ZX_OK or ZX_ENOMEM. */
-int zx_colvm_open(zx_db *db, const zx_plan *plan, zx_colvm **out);
+/* Columns of db for plan; both must outlive *out.  With accepted set the
+ * data values are those the city accepted (data_value_accepted, see
+ * review.h), as the compiler's ZX_COMPILE_ACCEPTED reads them; otherwise
+ * the values as entered.  Nothing is read until a program runs.  Returns
+ * ZX_OK or ZX_ENOMEM. */
+int zx_colvm_open(zx_db *db, const zx_plan *plan, int accepted,
+                  zx_colvm **out);
 void zx_colvm_close(zx_colvm *vm);
 
 /* Prepares ind, which must have compiled to SQL without error.  *out is

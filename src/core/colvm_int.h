@@ -54,6 +54,7 @@ struct cv_block {
 struct zx_colvm {
     zx_db *db;
     const zx_plan *plan;
+    int accepted;                /* data values from data_value_accepted */
 
     /* org units and schools: loaded at the registry:school version */
     int have_units;

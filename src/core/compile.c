@@ -113,6 +113,8 @@ struct cc {
     const zx_plan *plan;
     const zx_indicator *ind;
     const zx_expr_src *src;         /* expression being compiled */
+    const char *values;             /* the table data elements are read
+                                       from (ZX_COMPILE_ACCEPTED) */
     zx_diag *diag;
     zx_param *params;
     int nparams, capparams;
@@ -558,8 +560,8 @@ static int emit_element(struct cc *c, const struct scope *sc,
     int numeric = de->type == ZX_DE_BOOL || de->type == ZX_DE_INT ||
                   de->type == ZX_DE_DECIMAL;
 
-    sb_addf(&v, "(SELECT %s FROM data_value WHERE element = ",
-            numeric ? "num" : "text");
+    sb_addf(&v, "(SELECT %s FROM %s WHERE element = ",
+            numeric ? "num" : "text", c->values);
     add_text(c, &v, de->id);
     sb_add(&v, " AND unit_id = ");
     if (!emit_unit_of(&v, sc, de->level)) {
@@ -1218,7 +1220,7 @@ static int emit_source(struct cc *c, const zx_expr_src *src,
 }
 
 int zx_compile_indicator(const zx_plan *plan, const zx_indicator *ind,
-                         zx_sql *out, zx_diag *diag)
+                         unsigned flags, zx_sql *out, zx_diag *diag)
 {
     struct cc c;
     struct sb q = { 0 }, num = { 0 }, den = { 0 }, ok = { 0 }, wh = { 0 };
@@ -1231,6 +1233,8 @@ int zx_compile_indicator(const zx_plan *plan, const zx_indicator *ind,
     memset(&c, 0, sizeof(c));
     c.plan = plan;
     c.ind = ind;
+    c.values = flags & ZX_COMPILE_ACCEPTED ? "data_value_accepted"
+                                           : "data_value";
     c.diag = diag;
     /* the sets kept in the mechanisms' tables */
     if (ind->over == ZX_SET_PAIRING_MENTORS) {

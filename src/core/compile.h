@@ -47,10 +47,18 @@ typedef struct zx_sql {
     int ndeps;
 } zx_sql;
 
-/* Compiles ind of plan into *out (free with zx_sql_free).  Returns ZX_OK,
- * ZX_EDATA with every problem in diag, or ZX_ENOMEM. */
+/* Flags of zx_compile_indicator. */
+enum {
+    /* read data elements from data_value_accepted, the values the city
+     * accepted (review.h), instead of data_value, the values as entered */
+    ZX_COMPILE_ACCEPTED = 1
+};
+
+/* Compiles ind of plan into *out (free with zx_sql_free); flags are
+ * ZX_COMPILE_* bits.  Returns ZX_OK, ZX_EDATA with every problem in diag,
+ * or ZX_ENOMEM. */
 int zx_compile_indicator(const zx_plan *plan, const zx_indicator *ind,
-                         zx_sql *out, zx_diag *diag);
+                         unsigned flags, zx_sql *out, zx_diag *diag);
 
 void zx_sql_free(zx_sql *sql);
 

@@ -385,6 +385,46 @@ static const char *const migrations[] = {
     ") STRICT;"
     "CREATE INDEX login_failure_name ON login_failure(name, at);"
     "CREATE INDEX login_failure_addr ON login_failure(addr, at);",
+
+    /* 7: the approval workflow (review.h).  A unit's submission of a
+     * year's data: no row is a draft; state 1 已上报, 2 已审核, 3 已退回,
+     * 4 已确认; the comment of the last action (a return's reason).
+     * data_value_accepted holds the values as the city accepted them,
+     * with exactly data_value's columns so that the engine reads either
+     * table with the same query; it raises the same value:ELEMENT stamps,
+     * so a cached result of either kind is dropped when either moves. */
+    "CREATE TABLE submission ("
+    "  unit_id    INTEGER NOT NULL REFERENCES org_unit(id),"
+    "  year       INTEGER NOT NULL,"
+    "  state      INTEGER NOT NULL CHECK (state BETWEEN 1 AND 4),"
+    "  comment    TEXT,"
+    "  updated_by TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  PRIMARY KEY (unit_id, year)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE INDEX submission_year ON submission(year, state);"
+    "CREATE TABLE data_value_accepted ("
+    "  element    TEXT NOT NULL,"
+    "  unit_id    INTEGER NOT NULL,"
+    "  year       INTEGER NOT NULL,"
+    "  num        REAL,"
+    "  text       TEXT,"
+    "  entered_by TEXT NOT NULL,"
+    "  entered_at TEXT NOT NULL,"
+    "  PRIMARY KEY (element, unit_id, year)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE TRIGGER data_value_accepted_ins AFTER INSERT"
+    " ON data_value_accepted BEGIN"
+    "  INSERT INTO stamp VALUES ('value:' || new.element, 1)"
+    "  ON CONFLICT(key) DO UPDATE SET version = version + 1; END;"
+    "CREATE TRIGGER data_value_accepted_upd AFTER UPDATE"
+    " ON data_value_accepted BEGIN"
+    "  INSERT INTO stamp VALUES ('value:' || new.element, 1)"
+    "  ON CONFLICT(key) DO UPDATE SET version = version + 1; END;"
+    "CREATE TRIGGER data_value_accepted_del AFTER DELETE"
+    " ON data_value_accepted BEGIN"
+    "  INSERT INTO stamp VALUES ('value:' || old.element, 1)"
+    "  ON CONFLICT(key) DO UPDATE SET version = version + 1; END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

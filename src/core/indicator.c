@@ -74,6 +74,7 @@ struct zx_engine {
     struct units units;          /* loaded at registry:school units_version */
     long long units_version;
     int have_units;
+    unsigned flags;              /* ZX_ENGINE_* */
     zx_colvm *vm;                /* the registry as columns */
     int sql_only;                /* zx_engine_sql_only */
 };
@@ -140,7 +141,10 @@ static int compile_all(zx_engine *e, zx_diag *diag)
     e->n = n;
     for (i = 0; i < n; i++) {
         struct compiled *c = &e->ind[i];
-        int r = zx_compile_indicator(e->plan, &inds[i], &c->sql, diag);
+        int r = zx_compile_indicator(e->plan, &inds[i],
+                                     e->flags & ZX_ENGINE_ACCEPTED
+                                         ? ZX_COMPILE_ACCEPTED : 0,
+                                     &c->sql, diag);
         if (r == ZX_ENOMEM)
             return r;
         if (r) {
@@ -168,6 +172,12 @@ static int compile_all(zx_engine *e, zx_diag *diag)
 int zx_engine_open(zx_db *db, const zx_plan *plan, zx_engine **out,
                    zx_diag *diag)
 {
+    return zx_engine_open_mode(db, plan, 0, out, diag);
+}
+
+int zx_engine_open_mode(zx_db *db, const zx_plan *plan, unsigned flags,
+                        zx_engine **out, zx_diag *diag)
+{
     zx_engine *e = calloc(1, sizeof(*e));
     const int *years;
     int n, rc;
@@ -177,10 +187,11 @@ int zx_engine_open(zx_db *db, const zx_plan *plan, zx_engine **out,
         return ZX_ENOMEM;
     e->db = db;
     e->plan = plan;
+    e->flags = flags;
     years = zx_plan_years(plan, &n);
     snprintf(e->first_day, sizeof(e->first_day), "%04d-01-01",
              n ? years[0] : zx_plan_baseline(plan) + 1);
-    rc = zx_colvm_open(db, plan, &e->vm);
+    rc = zx_colvm_open(db, plan, (flags & ZX_ENGINE_ACCEPTED) != 0, &e->vm);
     if (!rc)
         rc = compile_all(e, diag);
     if (rc) {
@@ -189,6 +200,15 @@ int zx_engine_open(zx_db *db, const zx_plan *plan, zx_engine **out,
     }
     *out = e;
     return ZX_OK;
+}
+
+json_t *zx_result_figure_json(double v)
+{
+    if (isnan(v))
+        return json_null();
+    if (v == floor(v) && fabs(v) < 1e15)
+        return json_integer((json_int_t)v);
+    return json_real(round(v * 1e4) / 1e4);
 }
 
 void zx_engine_close(zx_engine *e)

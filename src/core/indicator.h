@@ -23,6 +23,8 @@
 #ifndef ZX_INDICATOR_H
 #define ZX_INDICATOR_H
 
+#include <jansson.h>
+
 #include "db.h"
 #include "diag.h"
 #include "plan.h"
@@ -60,13 +62,33 @@ typedef struct zx_result {
  * returned by it. */
 typedef int (*zx_result_fn)(void *ctx, const zx_result *r);
 
+/* A figure of a result as JSON, the same in every output: null for NaN,
+ * an integer when whole, else rounded to 4 decimals.  NULL when memory
+ * is short; the caller owns it. */
+json_t *zx_result_figure_json(double v);
+
 /* Compiles and prepares every indicator of plan against an empty
  * database of the current schema, reporting every problem.  Returns ZX_OK
  * or ZX_EDATA. */
 int zx_indicator_check(const zx_plan *plan, zx_diag *diag);
 
-/* An engine for plan over db; both must outlive it.  Problems in the plan
- * go to diag (ZX_EDATA). */
+/* Flags of zx_engine_open_mode. */
+enum {
+    /* Data element values as the city accepted them (review.h: the
+     * snapshot taken when a unit's year is 已确认) instead of as entered;
+     * a unit whose year is not accepted has no values then.  The
+     * registry and the mechanisms' tables are read as they are. */
+    ZX_ENGINE_ACCEPTED = 1
+};
+
+/* An engine for plan over db; both must outlive it.  flags are
+ * ZX_ENGINE_* bits, fixed for the engine's life; both the compiled
+ * queries and the columns honour them.  Problems in the plan go to diag
+ * (ZX_EDATA). */
+int zx_engine_open_mode(zx_db *db, const zx_plan *plan, unsigned flags,
+                        zx_engine **out, zx_diag *diag);
+
+/* zx_engine_open_mode with no flags: every value as entered. */
 int zx_engine_open(zx_db *db, const zx_plan *plan, zx_engine **out,
                    zx_diag *diag);
 void zx_engine_close(zx_engine *e);

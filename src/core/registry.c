@@ -296,14 +296,20 @@ static const char *col_text(sqlite3_stmt *st, int i)
 }
 
 /* Steps st, bound by the caller, to the current row of the record being
- * put and makes the empty old/new objects the diff fills. */
+ * put and makes the empty old/new objects the diff fills.  The caller
+ * resets st once it has read the row: a statement left on a row keeps its
+ * read snapshot, and a connection that outlives the transaction (the
+ * server's) would go on reading old data and fail its next write. */
 static int begin_diff(sqlite3_stmt *st, json_t **old, json_t **new_)
 {
     if (sqlite3_step(st) != SQLITE_ROW)
         return ZX_EDB;
     *old = json_object();
     *new_ = json_object();
-    return *old && *new_ ? ZX_OK : ZX_ENOMEM;
+    if (*old && *new_)
+        return ZX_OK;
+    sqlite3_reset(st);
+    return ZX_ENOMEM;
 }
 
 /* Records an update: audit entry with the changed fields. */
@@ -400,6 +406,7 @@ int zx_registry_put_school(zx_registry *reg, const zx_school_rec *r, int *put)
                   sqlite3_column_double(st, 8), r->has_lonlat, r->lon);
         diff_real(old, new_, "lat", sqlite3_column_type(st, 9) != SQLITE_NULL,
                   sqlite3_column_double(st, 9), r->has_lonlat, r->lat);
+        sqlite3_reset(st);
         if (json_object_size(new_) == 0) {
             rc = ZX_OK;
             goto done;
@@ -498,6 +505,7 @@ int zx_registry_put_enrolment(zx_registry *reg, const zx_enrol_rec *r,
     old = json_object();
     new_ = json_object();
     if (!old || !new_) {
+        sqlite3_reset(st);
         rc = ZX_ENOMEM;
         goto done;
     }
@@ -505,6 +513,7 @@ int zx_registry_put_enrolment(zx_registry *reg, const zx_enrol_rec *r,
     diff_int(old, new_, "classes", sqlite3_column_int(st, 1), r->classes);
     diff_int(old, new_, "boarders", sqlite3_column_int(st, 2), r->boarders);
     diff_int(old, new_, "special", sqlite3_column_int(st, 3), r->special);
+    sqlite3_reset(st);
     rc = ZX_OK;
     if (json_object_size(new_) == 0)
         goto done;
@@ -611,6 +620,7 @@ int zx_registry_put_teacher(zx_registry *reg, const zx_teacher_rec *r,
              r->since_year);
     diff_int(old, new_, "political", sqlite3_column_int(st, 10),
              r->political);
+    sqlite3_reset(st);
     rc = ZX_OK;
     if (json_object_size(new_) == 0)
         goto done;
@@ -678,6 +688,7 @@ int zx_registry_put_role(zx_registry *reg, const zx_role_rec *r, int *put)
     }
     rid = sqlite3_column_int64(st, 0);
     cur_end = sqlite3_column_int(st, 1); /* NULL reads as 0 */
+    sqlite3_reset(st);
     if (cur_end == r->end_year)
         return ZX_OK;
     st = zx_db_prepare(reg->db, "UPDATE teacher_role SET end_year = ?2"

@@ -6,9 +6,11 @@
  * one being written, so neither side waits while the other keeps pace.
  */
 #include "regqueue.h"
+#include "audit.h"
 #include "zx.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +40,7 @@ struct batch {
 };
 
 struct zx_regqueue {
+    char origin[64];                 /* the caller's, for the audit log */
     zx_registry *reg;
     enum zx_rec_kind kind;
     pthread_t thread;
@@ -118,6 +121,9 @@ static void *writer(void *arg)
     struct batch *b;
     int rc = ZX_OK;
 
+    /* the audit entries it writes come from where the caller's do */
+    zx_audit_set_origin(q->origin);
+
     for (;;) {
         pthread_mutex_lock(&q->mu);
         while (q->nready == 0 && !q->done)
@@ -166,6 +172,7 @@ int zx_regqueue_start(zx_registry *reg, enum zx_rec_kind kind,
         return ZX_ENOMEM;
     q->reg = reg;
     q->kind = kind;
+    snprintf(q->origin, sizeof(q->origin), "%s", zx_audit_origin());
     for (i = 0; i < NBATCHES; i++) {
         struct batch *b = calloc(1, sizeof(*b));
         if (!b)

@@ -95,18 +95,25 @@ int zx_sessions_login(zx_db *db, const zx_session_policy *p,
     return sqlite3_step(st) == SQLITE_DONE ? ZX_OK : ZX_EDB;
 }
 
+long long zx_sessions_step(const zx_session_policy *p)
+{
+    return p->idle / 10 < ZX_SESSIONS_SEEN_STEP ? p->idle / 10
+                                                : ZX_SESSIONS_SEEN_STEP;
+}
+
 int zx_sessions_check(zx_db *db, const zx_session_policy *p,
                       const char *token, long long now, zx_session *s)
 {
     sqlite3_stmt *st;
     char hash[65];
+    long long seen = 0;
     int found = 0;
 
     if (strlen(token) != ZX_SESSIONS_TOKEN_LEN)
         return ZX_ENOTFOUND;
     token_hash(token, hash);
-    st = zx_db_prepare(db, "SELECT s.account_id, s.csrf, s.expires_at"
-                           " FROM session s JOIN account a"
+    st = zx_db_prepare(db, "SELECT s.account_id, s.csrf, s.expires_at,"
+                           " s.seen_at FROM session s JOIN account a"
                            " ON a.id = s.account_id"
                            " WHERE s.token_hash = ?1 AND a.disabled = 0"
                            " AND s.seen_at > ?2 AND s.expires_at > ?3");
@@ -120,11 +127,19 @@ int zx_sessions_check(zx_db *db, const zx_session_policy *p,
         snprintf(s->csrf, sizeof(s->csrf), "%s",
                  (const char *)sqlite3_column_text(st, 1));
         s->expires_at = sqlite3_column_int64(st, 2);
+        seen = sqlite3_column_int64(st, 3);
         found = 1;
     }
     sqlite3_reset(st);
     if (!found)
         return ZX_ENOTFOUND;
+    /* The idle clock moves on only when it is a step old (a tenth of the
+     * idle limit, at most ZX_SESSIONS_SEEN_STEP): restarting it on every
+     * request would make every read a write. */
+    s->seen_at = seen;
+    if (now - seen < zx_sessions_step(p))
+        return ZX_OK;
+    s->seen_at = now;
     st = zx_db_prepare(db, "UPDATE session SET seen_at = ?2"
                            " WHERE token_hash = ?1");
     if (!st)

@@ -18,6 +18,7 @@
 #include "db.h"
 
 #define ZX_SESSIONS_TOKEN_LEN 64          /* hex characters */
+#define ZX_SESSIONS_SEEN_STEP 60          /* seconds: see zx_sessions_check */
 
 typedef struct zx_session_policy {
     long long idle;              /* seconds without use before expiry */
@@ -33,7 +34,14 @@ typedef struct zx_session {
     long long account_id;
     char csrf[ZX_SESSIONS_TOKEN_LEN + 1];
     long long expires_at;
+    long long seen_at;           /* the last use on record */
 } zx_session;
+
+/* How long after s->seen_at the next zx_sessions_check under p would
+ * record a use again: until then, while nothing in the database changes,
+ * a caller may take the session as valid (before s->expires_at) without
+ * asking the database. */
+long long zx_sessions_step(const zx_session_policy *p);
 
 /* Checks name and password (accounts.h) unless the account or addr has
  * had too many failures within the policy's window.  On success creates
@@ -47,7 +55,9 @@ int zx_sessions_login(zx_db *db, const zx_session_policy *p,
                       char csrf[ZX_SESSIONS_TOKEN_LEN + 1]);
 
 /* The session of token, if it exists, has not expired, and its account
- * is enabled; its idle clock restarts.  Returns ZX_OK (filling *s) or
+ * is enabled; its idle clock restarts (to a tenth of the idle limit or
+ * ZX_SESSIONS_SEEN_STEP seconds, whichever is less, so that most checks
+ * only read).  Returns ZX_OK (filling *s) or
  * ZX_ENOTFOUND. */
 int zx_sessions_check(zx_db *db, const zx_session_policy *p,
                       const char *token, long long now, zx_session *s);

@@ -77,6 +77,14 @@ static int key_level(const char *h)
     return -1;
 }
 
+int zx_values_sheet_level(const char *header)
+{
+    char full[256], bare[256];
+
+    norm_header(header, full, bare, sizeof(full));
+    return key_level(bare);
+}
+
 static int is_info(const char *h)
 {
     size_t i;
@@ -379,6 +387,7 @@ static int data_row(struct imp *in, const zx_row *row)
     const char *s;
     long long pos = -1, first;
     int c, rc, bad = 0, year, year_bad, year_blank, change;
+    unsigned locked = 0;   /* bit 1: the row's year, bit 0: year 0 */
 
     /* a row of spaces is as blank as an empty one */
     for (c = 0; c < row->n; c++) {
@@ -448,6 +457,22 @@ static int data_row(struct imp *in, const zx_row *row)
         }
         if (zx_map_put(in->seen, dkey, row->line))
             return STOP_NOMEM;
+        /* checked even in a bad file, so that every locked row shows */
+        rc = zx_values_check_lock(in->db, in->plan, &t, &in->p, err,
+                                  sizeof(err));
+        if (rc == ZX_EDATA) {
+            unsigned bit = de->yearly ? 2u : 1u;
+            if (!(locked & bit))
+                complain(in, row->line, c, "%s", err);
+            locked |= bit;
+            bad = 1;
+            continue;
+        }
+        if (rc) {
+            complain(in, row->line, c, "数据库读取失败：%s",
+                     zx_db_errmsg(in->db));
+            return rc == ZX_ENOMEM ? STOP_NOMEM : STOP_DB;
+        }
         /* once the file is known to be bad nothing will be kept */
         if (bad || in->bad)
             continue;

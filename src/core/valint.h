@@ -49,6 +49,15 @@ int zx_values_write(zx_db *db, const zx_values_target *t,
                     const zx_values_parsed *p, const char *actor,
                     const char *at, int *change);
 
+/* Asks the approval workflow (review.h) whether p may be written at t:
+ * ZX_OK when t's unit and year are not locked, or when p changes nothing
+ * (so a sheet imported again still passes); ZX_EDATA with the reason in
+ * err when it would change a locked value; ZX_EDB; ZX_ENOMEM. */
+int zx_values_check_lock(zx_db *db, const zx_plan *plan,
+                         const zx_values_target *t,
+                         const zx_values_parsed *p, char *err,
+                         size_t errcap);
+
 /* Normalises s (zx_text_norm with flags) into the buffer *buf of *cap
  * bytes, grown as needed with room for a reformatted date; returns *buf,
  * or NULL when out of memory. */

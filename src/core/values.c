@@ -12,6 +12,7 @@
 #include "valint.h"
 #include "audit.h"
 #include "codes.h"
+#include "review.h"
 #include "text.h"
 #include "xlsx.h"
 #include "zx.h"
@@ -545,6 +546,26 @@ done:
     return rc;
 }
 
+int zx_values_check_lock(zx_db *db, const zx_plan *plan,
+                         const zx_values_target *t,
+                         const zx_values_parsed *p, char *err,
+                         size_t errcap)
+{
+    struct stored old;
+    int rc, same;
+
+    rc = zx_review_lock(db, plan, t->de->level, t->unit_id, t->year, err,
+                        errcap);
+    if (rc != ZX_EDATA)
+        return rc;
+    if ((rc = read_stored(db, t, &old)))
+        return rc;
+    same = (p->empty && !old.present) ||
+           (!p->empty && old.present && same_value(&old, p));
+    free(old.text);
+    return same ? ZX_OK : ZX_EDATA;
+}
+
 void zx_values_now(char *buf, size_t cap)
 {
     time_t now = time(NULL);
@@ -687,7 +708,11 @@ int zx_values_set(zx_db *db, const zx_plan *plan, const char *element,
     if ((rc = zx_db_begin(db)))
         goto fail;
     began = 1;
-    if ((rc = zx_values_write(db, &t, &p, actor, at, &ch)) ||
+    /* inside the transaction: a submission cannot slip in between */
+    rc = zx_values_check_lock(db, plan, &t, &p, err, sizeof(err));
+    if (rc == ZX_EDATA)
+        zx_diag_add(diag, "", 0, -1, "%s", err);
+    if (rc || (rc = zx_values_write(db, &t, &p, actor, at, &ch)) ||
         (rc = zx_db_commit(db)))
         goto fail;
     began = 0;

@@ -82,8 +82,10 @@ void zx_values_describe(const zx_data_element *de, char *buf, size_t cap);
  * element and ignored otherwise.  value is raw text as typed (normalised
  * here); empty or NULL deletes the stored value.  *change (may be NULL)
  * receives what happened.  Returns ZX_OK; ZX_ENOTFOUND for an unknown
- * element or unit; ZX_EDATA for a value, level or year that does not fit;
- * ZX_EDB.  Every problem is explained in diag, in Chinese. */
+ * element or unit; ZX_EDATA for a value, level or year that does not fit,
+ * or a change of values the approval workflow locks (review.h: the unit's
+ * year is submitted, approved or accepted); ZX_EDB.  Every problem is
+ * explained in diag, in Chinese. */
 int zx_values_set(zx_db *db, const zx_plan *plan, const char *element,
                   const char *unit, int year, const char *value,
                   const char *actor, zx_diag *diag, int *change);
@@ -107,7 +109,9 @@ typedef struct zx_values_result {
  * (teachers).  Name columns (学校名称, 姓名, ...) are ignored; 年度 gives
  * the year of the row's yearly elements and is required when the sheet
  * has any; every other column is a data element of that level, headed
- * with its Chinese name or id.  A blank cell changes nothing.  All or
+ * with its Chinese name or id.  A blank cell changes nothing; a cell that
+ * would change a value the approval workflow locks (review.h) is a
+ * problem of its row, reported once per row and lock.  All or
  * nothing, in one transaction, like the registry import (ingest.h): every
  * problem goes to diag as FILE:ROW:COLUMN, with name the file name shown;
  * any problem, or dry_run, leaves the database as it was.  The import is
@@ -119,6 +123,11 @@ int zx_values_import(zx_db *db, const zx_plan *plan, const char *path,
                      const char *name, int dry_run, const char *actor,
                      zx_progress_fn progress, void *pctx, zx_diag *diag,
                      zx_values_result *res);
+
+/* The level (school, town, group or teacher) that header, the first
+ * column of a values sheet, names as zx_values_import reads it; -1 for
+ * none. */
+int zx_values_sheet_level(const char *header);
 
 /* Writes the XLSX template for the data elements of level (school, town,
  * group or teacher) to path, or stdout when path is NULL; the file appears

@@ -1,0 +1,682 @@
+// The authorization matrix: every route of the server's route tables
+// (read from src/server/api_*.c at test time) for every role (管理员;
+// 区镇; 学校; 督学 with two assigned schools; 领导 of the city; 领导 of a
+// town).
+//
+//  - every route has an entry in MATRIX below, and every entry a route,
+//    so a new endpoint without an entry fails here;
+//  - every route is served: without a session 401 (login excepted), a
+//    non-GET without the CSRF token 403 "csrf", a role the table does not
+//    allow 403 "forbidden";
+//  - for each role the table allows, the entry tries the route inside and
+//    outside the role's scope, with the ids of other towns' schools,
+//    teachers and units and of the role's own town's other schools: out
+//    of scope must be 404, answered exactly like an id that does not
+//    exist; lists hold only units in scope (and count only those);
+//  - no answer to any role holds the code or name of a unit it does not
+//    see, or the number of a teacher of such a unit (a leak check run on
+//    every answer of the tests below).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startWorld, stopWorld, readRoutes, scopeOf, assertError, TIMEOUT,
+} from './lib.mjs';
+
+const ROUTES = readRoutes();
+const ROLES = ['admin', 'town', 'school', 'inspector', 'leader', 'tleader'];
+const ROLE_NAME = {
+  admin: '管理员', town: '区镇', school: '学校', inspector: '督学', leader: '领导', tleader: '领导',
+};
+const CITY_WIDE = new Set(['admin', 'leader']);
+const MISSING = {
+  school: '3206849999', town: '320684T999', group: '320684G999', city: '3206849999',
+  teacher: 'T9999999', name: '不存在的单位甲',
+};
+const TASK = 'party-organisation';     // 各区镇 + 各学校 + an office
+const OFFICE = '市委教育工委';
+
+let w;
+let F;          // facts
+let PROBES;     // units tried for every route taking a unit
+let TEACHERS;   // teacher numbers tried: [{no, school}]
+let EVIDENCE;   // [{unit (a unit or the office name), sha}]
+
+before(async () => {
+  w = await startWorld();
+  F = w.facts;
+  PROBES = [F.city, F.townA, F.townB, F.schoolA1, F.schoolA2, F.schoolA3, F.schoolB1, F.groupB];
+  const teacherOf = (s) => ({ no: F.teachersOf.get(s.id)[0], school: s });
+  TEACHERS = [F.schoolA1, F.schoolA2, F.schoolB1].map(teacherOf);
+  // evidence files on rows of units of every kind, attached by the admin
+  EVIDENCE = [];
+  for (const [unit, name] of [[F.townA, F.townA.name], [F.townB, F.townB.name],
+    [F.schoolA1, F.schoolA1.name], [F.schoolB1, F.schoolB1.name], [null, OFFICE]]) {
+    const r = await w.admin.multipart('POST', `/api/tasks/${TASK}/evidence`, [
+      { name: 'unit', value: name },
+      { name: 'file', filename: 'evidence.txt', type: 'text/plain', content: `佐证材料 ${name} ${Math.random()}\n` },
+    ]);
+    assert.equal(r.status, 200, `attach to ${name}: ${r.text}`);
+    EVIDENCE.push({ unit, name, sha: r.json.file.sha256 });
+  }
+}, { timeout: TIMEOUT });
+after(async () => { await stopWorld(w); }, { timeout: TIMEOUT });
+
+// ---- who sees what ------------------------------------------------------------
+
+const scopes = {};
+function scope(role) {
+  if (!scopes[role]) scopes[role] = scopeOf(w, role);
+  return scopes[role];
+}
+const sees = (role, unit) => scope(role).has(unit.id);
+const seesName = (role, name) => {
+  const u = F.units.find((x) => x.name === name);
+  return u ? sees(role, u) : CITY_WIDE.has(role);       // an office is the city's
+};
+
+// What must never appear in an answer to role: the codes and names of the
+// units it does not see, except those it may know anyway (the city, the
+// town and group of a school it sees: its own record names them), and
+// any text part of what it sees (the city's name is part of every school's).
+const forbidden = {};
+function forbiddenOf(role) {
+  if (forbidden[role]) return forbidden[role];
+  const s = scope(role);
+  const known = new Set([F.city.id]);
+  for (const id of s) {
+    known.add(id);
+    const u = F.byId.get(id);
+    if (u.kind === 'school') {
+      known.add(u.parent_id);
+      if (u.group_id) known.add(u.group_id);
+    }
+  }
+  const seen = [...known].map((id) => F.byId.get(id));
+  const tokens = [];
+  for (const u of F.units) {
+    if (known.has(u.id)) continue;
+    for (const tok of [u.code, u.name])
+      if (tok.length >= 3 && !seen.some((x) => x.code.includes(tok) || x.name.includes(tok)))
+        tokens.push(tok);
+  }
+  const teachers = new Set();
+  for (const t of F.teachers) if (!s.has(t.school_id)) teachers.add(t.teacher_no);
+  forbidden[role] = { tokens, teachers };
+  return forbidden[role];
+}
+
+function assertNoLeak(role, res, request, what) {
+  if (CITY_WIDE.has(role)) return;
+  if (!/json|text|yaml/.test(res.headers['content-type'] || '')) return;
+  const { tokens, teachers } = forbiddenOf(role);
+  const text = res.text;
+  const leaked = tokens.filter((t) => text.includes(t) && !request.includes(t));
+  for (const m of text.matchAll(/[A-Za-z0-9_-]{4,32}/g))
+    if (teachers.has(m[0]) && !request.includes(m[0])) leaked.push(m[0]);
+  assert.deepEqual(leaked, [], `${what}: the answer to ${role} names what it does not see: ${text.slice(0, 400)}`);
+}
+
+// ---- one role's view of the server ----------------------------------------------
+
+// The calls of one role, each checked for leaks.
+function view(role, c) {
+  const v = {
+    role, c,
+    stats: { inside: 0, hidden: 0 },
+    sees: (u) => sees(role, u),
+    async req(method, path, opts = {}) {
+      const res = await c.request(method, path, opts);
+      const request = `${path} ${JSON.stringify(opts.query || {})} ${JSON.stringify(opts.json || '')}`
+        + (opts.body ? opts.body.toString() : '');
+      // the plan is one public document, which names a few schools
+      if (!/^\/api\/plan/.test(path)) assertNoLeak(role, res, request, `${method} ${path}`);
+      assert.ok(res.status < 500, `${method} ${path} ${JSON.stringify(opts.query || {})}: ${res.status} ${res.text.slice(0, 300)}`);
+      return res;
+    },
+    get(path, query) { return v.req('GET', path, { query }); },
+    async multipart(path, fields) {
+      const res = await c.multipart('POST', path, fields);
+      assertNoLeak(role, res, JSON.stringify(fields), `POST ${path}`);
+      assert.ok(res.status < 500, `POST ${path}: ${res.status} ${res.text.slice(0, 300)}`);
+      return res;
+    },
+    ok(res, what, status = 200) {
+      v.stats.inside++;
+      assert.equal(res.status, status, `${role} ${what}: ${res.status} ${res.text.slice(0, 400)}`);
+    },
+    // out is answered 404, exactly as missing, the same request for an id
+    // that does not exist (outTok and missTok: the two ids as typed)
+    hidden(out, missing, outTok, missTok, what) {
+      v.stats.hidden++;
+      assertError(out, 404, 'not_found', `${role} ${what} (out of scope):`);
+      assert.equal(missing.status, 404, `${role} ${what} (missing): ${missing.status} ${missing.text.slice(0, 300)}`);
+      assert.equal(out.text.split(outTok).join('@'), missing.text.split(missTok).join('@'),
+        `${role} ${what}: out of scope and missing are answered differently`);
+    },
+    codesInScope(codes, what) {
+      const bad = codes.filter((code) => {
+        const u = F.units.find((x) => x.code === code);
+        return !u || !sees(role, u);
+      });
+      assert.deepEqual([...new Set(bad)], [], `${role} ${what}: units out of scope listed`);
+    },
+    // Tries build(code) for every probe unit of the kinds given (and a
+    // missing one of the same kind): status okStatus inside, hidden
+    // outside; then(res, unit) for a further look at the answers inside.
+    async units(kinds, build, what, { okStatus = 200, then, byName = false } = {}) {
+      const missing = {};
+      for (const u of PROBES) {
+        if (!kinds.includes(u.kind)) continue;
+        const key = byName ? u.name : u.code;
+        const r = await v.req(...build(key, u));
+        if (v.sees(u)) {
+          const want = typeof okStatus === 'function' ? okStatus(u) : okStatus;
+          v.ok(r, `${what} ${u.kind} ${key}`, want);
+          if (then) await then(r, u);
+        } else {
+          const mk = byName ? MISSING.name : MISSING[u.kind];
+          missing[u.kind] ??= await v.req(...build(mk, null));
+          v.hidden(r, missing[u.kind], key, mk, `${what} ${u.kind} ${key}`);
+        }
+      }
+    },
+    async teachers(build, what, { then } = {}) {
+      const missing = await v.req(...build(MISSING.teacher));
+      for (const t of TEACHERS) {
+        const r = await v.req(...build(t.no));
+        if (v.sees(t.school)) {
+          v.ok(r, `${what} teacher ${t.no}`);
+          if (then) await then(r, t);
+        } else {
+          v.hidden(r, missing, t.no, MISSING.teacher, `${what} teacher ${t.no}`);
+        }
+      }
+    },
+  };
+  return v;
+}
+
+// the number of in-scope schools, and units, of a role
+const inScope = (role, kind) => F.units.filter((u) => (!kind || u.kind === kind) && sees(role, u)).length;
+
+// ---- the matrix ------------------------------------------------------------------
+
+// For each route, check(v) is run for every role the table allows, as
+// that role.  A route whose handler cannot be run without changing what
+// other checks rely on is run with a request it refuses for its content
+// (which still proves the role and scope checks let it through).
+const MATRIX = {
+  // -- auth
+  'POST /api/login': { public: true },        // auth.test.mjs
+  'POST /api/logout': {
+    async check(v) {
+      // a session of its own, so that the role's session lives on
+      const c = w.client();
+      const a = w.accounts[v.role];
+      assert.equal((await c.login(a.name, a.password)).status, 200);
+      const r = await c.post('/api/logout', {});
+      v.ok(r, 'logout');
+      assertError(await c.get('/api/me'), 401, 'unauthenticated');
+      v.ok(await v.get('/api/me'), 'me after another session logged out');
+    },
+  },
+  'GET /api/me': {
+    async check(v) {
+      const r = await v.get('/api/me');
+      v.ok(r, 'me');
+      assert.equal(r.json.unit.code, w.accounts[v.role].unit.code);
+    },
+  },
+  'POST /api/me/password': {
+    async check(v) {
+      assertError(await v.req('POST', '/api/me/password', { json: { old: 'wrong-old-password', new: 'Whatever-passw0rd' } }),
+        403, 'bad_password', v.role);
+    },
+  },
+  'GET /api/users': {
+    async check(v) {
+      const r = await v.get('/api/users', { size: 500 });
+      v.ok(r, 'users');
+      assert.ok(r.json.items.some((u) => u.name === 'zx-insp'));
+    },
+  },
+  'POST /api/users': {
+    async check(v) { assertError(await v.req('POST', '/api/users', { json: { role: '领导' } }), 400, 'invalid', v.role); },
+  },
+  'PATCH /api/users/:name': {
+    async check(v) { assertError(await v.req('PATCH', '/api/users/no-such-user', { json: { disabled: false } }), 404, 'not_found'); },
+  },
+  'PUT /api/users/:name/schools': {
+    async check(v) {
+      const r = await v.req('PUT', '/api/users/zx-insp/schools', { json: { schools: w.inspectorSchools.map((s) => s.code) } });
+      v.ok(r, 'reassign the same schools');
+    },
+  },
+
+  // -- plan
+  'GET /api/plan': { async check(v) { v.ok(await v.get('/api/plan'), 'plan'); } },
+  'GET /api/plan/text': { async check(v) { v.ok(await v.get('/api/plan/text'), 'plan text'); } },
+  'PUT /api/plan': {
+    async check(v) {
+      assertError(await v.req('PUT', '/api/plan', { body: 'plan: [', contentType: 'text/yaml' }), 422, 'invalid_plan');
+    },
+  },
+  'GET /api/indicators': {
+    async check(v) {
+      const codes = (r) => r.json.indicators.flatMap((i) => i.results.map((x) => x.code));
+      for (const level of [undefined, 'all']) {
+        const r = await v.get('/api/indicators', { year: 2021, ...(level ? { level } : {}) });
+        v.ok(r, 'indicators');
+        v.codesInScope(codes(r), `indicators level=${level}`);
+      }
+      await v.units(['city', 'town', 'group', 'school'],
+        (code) => ['GET', '/api/indicators', { query: { unit: code, year: 2021, level: 'all' } }], 'indicators?unit=',
+        { then: (r) => v.codesInScope(codes(r), 'indicators?unit=') });
+      await v.units(['town'], (name) => ['GET', '/api/indicators', { query: { unit: name, year: 2021 } }],
+        'indicators?unit=NAME', { byName: true, then: (r) => v.codesInScope(codes(r), 'indicators?unit=NAME') });
+    },
+  },
+  'GET /api/values': {
+    async check(v) {
+      await v.units(['city', 'town', 'group', 'school'],
+        (code) => ['GET', '/api/values', { query: { unit: code, year: 2021 } }], 'values?unit=');
+      await v.teachers((no) => ['GET', '/api/values', { query: { unit: no, year: 2021 } }], 'values?unit=');
+    },
+  },
+  'PUT /api/values': {
+    async check(v) {
+      await v.units(['city', 'town', 'group', 'school'],
+        (code) => ['PUT', '/api/values', { json: { unit: code, year: 2021, values: {} } }], 'PUT values');
+      await v.teachers((no) => ['PUT', '/api/values', { json: { unit: no, year: 2021, values: {} } }], 'PUT values');
+    },
+  },
+
+  // -- audit
+  'GET /api/audit': { async check(v) { v.ok(await v.get('/api/audit'), 'audit'); } },
+  'GET /api/audit/verify': { async check(v) { v.ok(await v.get('/api/audit/verify'), 'audit verify'); } },
+
+  // -- tasks
+  'GET /api/tasks': {
+    async check(v) {
+      const r = await v.get('/api/tasks', { size: 500, task: TASK });
+      v.ok(r, 'tasks');
+      const names = r.json.items.map((x) => x.unit);
+      assert.deepEqual(names.filter((n) => !seesName(v.role, n)), [], `${v.role}: task rows out of scope`);
+      const want = PROBES.filter((u) => (u.kind === 'town' || u.kind === 'school') && v.sees(u)).map((u) => u.name);
+      for (const n of want) assert.ok(names.includes(n), `${v.role}: the row of ${n} is missing`);
+      const all = await v.get('/api/tasks', { size: 500 });
+      assert.deepEqual([...new Set(all.json.items.map((x) => x.unit))].filter((n) => !seesName(v.role, n)), [],
+        `${v.role}: task rows out of scope`);
+      // a unit filter out of scope is answered as one for a unit that does not exist
+      const missing = await v.get('/api/tasks', { unit: MISSING.name });
+      for (const u of PROBES.filter((x) => x.kind === 'town' || x.kind === 'school')) {
+        const f = await v.get('/api/tasks', { unit: u.name });
+        v.ok(f, `tasks?unit=${u.name}`);
+        if (v.sees(u)) assert.ok(f.json.items.length > 0 && f.json.items.every((x) => x.unit === u.name));
+        else assert.deepEqual(f.json, missing.json, `${v.role} tasks?unit=${u.name}: not answered as a missing unit`);
+      }
+    },
+  },
+  'GET /api/tasks/:id': {
+    async check(v) {
+      const r = await v.get(`/api/tasks/${TASK}`);
+      v.ok(r, 'task');
+      const names = r.json.units.map((x) => x.unit);
+      assert.deepEqual(names.filter((n) => !seesName(v.role, n)), [], `${v.role}: units out of scope`);
+      assert.equal(names.includes(OFFICE), CITY_WIDE.has(v.role), `${v.role}: the office row`);
+      await v.units(['town', 'school'], (name) => ['GET', `/api/tasks/${TASK}`, { query: { unit: name } }], 'task?unit=',
+        { byName: true, then: (res, u) => assert.deepEqual(res.json.units.map((x) => x.unit), [u.name]) });
+      assertError(await v.get('/api/tasks/no-such-task'), 404, 'not_found');
+    },
+  },
+  'POST /api/tasks/:id/progress': {
+    async check(v) {
+      await v.units(['town', 'school'],
+        (name) => ['POST', `/api/tasks/${TASK}/progress`, { json: { unit: name, note: `matrix ${v.role}` } }],
+        'progress', { byName: true });
+      const office = await v.req('POST', `/api/tasks/${TASK}/progress`, { json: { unit: OFFICE, note: 'x' } });
+      if (v.role === 'admin') v.ok(office, 'progress of an office');
+      else assert.ok(office.status === 404 || office.status === 403, `${v.role} writes an office's row: ${office.status}`);
+    },
+  },
+  'POST /api/tasks/:id/evidence': {
+    async check(v) {
+      const fields = (name) => [{ name: 'unit', value: name },
+        { name: 'file', filename: 'note.txt', type: 'text/plain', content: `matrix ${v.role} ${name}\n` }];
+      const missing = await v.multipart(`/api/tasks/${TASK}/evidence`, fields(MISSING.name));
+      for (const u of PROBES.filter((x) => x.kind === 'town' || x.kind === 'school')) {
+        const r = await v.multipart(`/api/tasks/${TASK}/evidence`, fields(u.name));
+        if (v.sees(u)) v.ok(r, `evidence for ${u.name}`);
+        else v.hidden(r, missing, u.name, MISSING.name, `evidence for ${u.name}`);
+      }
+    },
+  },
+  'GET /api/evidence/:sha': {
+    async check(v) {
+      const missing = await v.get(`/api/evidence/${'0'.repeat(64)}`);
+      for (const e of EVIDENCE) {
+        const r = await v.get(`/api/evidence/${e.sha}`);
+        const visible = e.unit ? v.sees(e.unit) : CITY_WIDE.has(v.role);
+        if (visible) {
+          v.ok(r, `evidence of ${e.name}`);
+          assert.match(r.text, new RegExp(e.name));
+        } else {
+          v.hidden(r, missing, e.sha, '0'.repeat(64), `evidence of ${e.name}`);
+        }
+      }
+    },
+  },
+
+  // -- registry
+  'GET /api/units': {
+    async check(v) {
+      const r = await v.get('/api/units', { size: 500 });
+      v.ok(r, 'units');
+      v.codesInScope(r.json.items.map((x) => x.code), 'units');
+      assert.equal(r.json.total, inScope(v.role), `${v.role}: units total`);
+      await v.units(['city', 'town', 'group'], (code) => ['GET', '/api/units', { query: { parent: code, size: 500 } }],
+        'units?parent=', { then: (res) => v.codesInScope(res.json.items.map((x) => x.code), 'units?parent=') });
+    },
+  },
+  'GET /api/schools': {
+    async check(v) {
+      const r = await v.get('/api/schools', { size: 500 });
+      v.ok(r, 'schools');
+      v.codesInScope(r.json.items.map((x) => x.school_code), 'schools');
+      assert.equal(r.json.total, inScope(v.role, 'school'), `${v.role}: schools total`);
+      await v.units(['town'], (code) => ['GET', '/api/schools', { query: { town: code, size: 500 } }], 'schools?town=',
+        { then: (res) => v.codesInScope(res.json.items.map((x) => x.school_code), 'schools?town=') });
+      await v.units(['group'], (code) => ['GET', '/api/schools', { query: { group: code, size: 500 } }], 'schools?group=',
+        { then: (res) => v.codesInScope(res.json.items.map((x) => x.school_code), 'schools?group=') });
+      for (const q of [{ q: F.schoolB1.name }, { q: F.schoolB1.code }, { rural: 1 }, { type: 'compulsory' }]) {
+        const s = await v.get('/api/schools', { ...q, size: 500 });
+        v.ok(s, `schools?${JSON.stringify(q)}`);
+        v.codesInScope(s.json.items.map((x) => x.school_code), `schools?${JSON.stringify(q)}`);
+      }
+    },
+  },
+  'GET /api/schools/:code': {
+    async check(v) {
+      await v.units(['school'], (code) => ['GET', `/api/schools/${code}`, {}], 'school',
+        { then: (res, u) => assert.equal(res.json.school_code, u.code) });
+      // another kind of unit is no school
+      const t = await v.get(`/api/schools/${F.townA.code}`);
+      assertError(t, 404, 'not_found');
+    },
+  },
+  'PUT /api/schools/:code': {
+    async check(v) {
+      await v.units(['school'], (code) => ['PUT', `/api/schools/${code}`, { json: {} }], 'PUT school',
+        { then: (res) => assert.equal(res.json.changed, false) });
+    },
+  },
+  'GET /api/teachers': {
+    async check(v) {
+      const r = await v.get('/api/teachers', { size: 500 });
+      v.ok(r, 'teachers');
+      const schools = r.json.items.map((x) => x.school_code);
+      v.codesInScope(schools, 'teachers');
+      if (!CITY_WIDE.has(v.role)) {
+        const want = F.teachers.filter((t) => scope(v.role).has(t.school_id)).length;
+        assert.equal(r.json.total, want, `${v.role}: teachers total`);
+      }
+      await v.units(['school'], (code) => ['GET', '/api/teachers', { query: { school: code, size: 500 } }], 'teachers?school=',
+        { then: (res) => v.codesInScope(res.json.items.map((x) => x.school_code), 'teachers?school=') });
+      await v.units(['town'], (code) => ['GET', '/api/teachers', { query: { town: code, size: 500 } }], 'teachers?town=',
+        { then: (res) => v.codesInScope(res.json.items.map((x) => x.school_code), 'teachers?town=') });
+      for (const t of TEACHERS) {
+        const s = await v.get('/api/teachers', { q: t.no });
+        v.ok(s, 'teachers?q=');
+        assert.equal(s.json.total, v.sees(t.school) ? 1 : 0, `${v.role} teachers?q=${t.no}`);
+      }
+    },
+  },
+  'GET /api/teachers/:no': {
+    async check(v) {
+      await v.teachers((no) => ['GET', `/api/teachers/${no}`, {}], 'teacher',
+        { then: (res, t) => assert.equal(res.json.school_code, t.school.code) });
+    },
+  },
+  'PUT /api/teachers/:no': {
+    async check(v) {
+      await v.teachers((no) => ['PUT', `/api/teachers/${no}`, { json: {} }], 'PUT teacher');
+      // a move to a school out of scope is refused as a move to no school
+      const own = TEACHERS.find((t) => v.sees(t.school));
+      const missing = await v.req('PUT', `/api/teachers/${own.no}`, { json: { school_code: MISSING.school } });
+      assertError(missing, 422, 'invalid_data');
+      for (const s of [F.schoolA1, F.schoolA2, F.schoolB1].filter((x) => !v.sees(x))) {
+        const r = await v.req('PUT', `/api/teachers/${own.no}`, { json: { school_code: s.code } });
+        assert.equal(r.text.split(s.code).join('@'), missing.text.split(MISSING.school).join('@'),
+          `${v.role}: a move to ${s.code} is answered unlike a move to no school`);
+      }
+    },
+  },
+  'GET /api/enrolment': {
+    async check(v) {
+      const r = await v.get('/api/enrolment', { size: 500 });
+      v.ok(r, 'enrolment');
+      v.codesInScope(r.json.items.map((x) => x.school_code), 'enrolment');
+      await v.units(['school'], (code) => ['GET', '/api/enrolment', { query: { school: code } }], 'enrolment?school=',
+        { then: (res) => v.codesInScope(res.json.items.map((x) => x.school_code), 'enrolment?school=') });
+      await v.units(['town'], (code) => ['GET', '/api/enrolment', { query: { town: code } }], 'enrolment?town=');
+    },
+  },
+  'POST /api/import/:kind': {
+    async check(v) {
+      const csv = (code) => `学校标识码,年度,drinking_water\n${code},2021,是\n`;
+      const up = (code) => v.multipart('/api/import/values', [{ name: 'file', filename: 'values.csv', type: 'text/csv', content: csv(code) }]);
+      const missing = await up(MISSING.school);
+      assertError(missing, 422, 'invalid_data');
+      for (const s of [F.schoolA1, F.schoolA2, F.schoolA3, F.schoolB1]) {
+        const r = await up(s.code);
+        if (v.sees(s)) {
+          v.ok(r, `import values of ${s.code}`);
+          assert.equal(r.json.dry_run, true);
+        } else {
+          assert.equal(r.status, 422, `${v.role} import values of ${s.code}: ${r.status} ${r.text}`);
+          assert.equal(r.text.split(s.code).join('@'), missing.text.split(MISSING.school).join('@'),
+            `${v.role}: a row of ${s.code} is answered unlike a row of no school`);
+        }
+      }
+      // the registry sheets are the admin's
+      const sheet = await v.multipart('/api/import/schools', [{ name: 'file', filename: 'schools.csv', type: 'text/csv', content: '学校标识码\n' }]);
+      if (v.role === 'admin') assert.ok(sheet.status === 200 || sheet.status === 422, `admin import schools: ${sheet.status}`);
+      else assertError(sheet, 403, 'forbidden', `${v.role} import schools:`);
+    },
+  },
+  'GET /api/export/:kind': {
+    async check(v) {
+      const r = await v.get('/api/export/schools', { format: 'json' });
+      if (CITY_WIDE.has(v.role)) {
+        v.ok(r, 'export');
+        assert.equal(r.json.rows.length, F.schools.length);
+      } else {
+        assertError(r, 403, 'forbidden', `${v.role} export:`);
+      }
+    },
+  },
+  'GET /api/templates/:kind': {
+    async check(v) {
+      const r = await v.get('/api/templates/schools');
+      v.ok(r, 'template');
+      assert.match(r.headers['content-type'], /spreadsheetml/);
+      const vals = await v.get('/api/templates/values-school');
+      if (v.role === 'admin') v.ok(vals, 'values template');
+      else assertError(vals, 403, 'forbidden', `${v.role} values template:`);
+    },
+  },
+
+  // -- review
+  'GET /api/review': {
+    async check(v) {
+      for (const level of ['school', 'town']) {
+        const r = await v.get('/api/review', { level, year: 2021, size: 500 });
+        v.ok(r, `review level=${level}`);
+        v.codesInScope(r.json.items.map((x) => x.code), `review level=${level}`);
+        assert.equal(r.json.total, inScope(v.role, level), `${v.role}: review total of ${level}s`);
+      }
+      await v.units(['city', 'town', 'group', 'school'], (code) => ['GET', '/api/review', { query: { within: code, year: 2021 } }],
+        'review?within=', { then: (res) => v.codesInScope(res.json.items.map((x) => x.code), 'review?within=') });
+    },
+  },
+  'GET /api/review/:unit': {
+    async check(v) {
+      await v.units(['city', 'town', 'group', 'school'], (code) => ['GET', `/api/review/${code}`, { query: { year: 2021 } }],
+        'review of', { okStatus: (u) => (u.kind === 'school' || u.kind === 'town' ? 200 : 400) });
+    },
+  },
+  'POST /api/review/:action': {
+    async check(v) {
+      // approve: refused for its state or the role (409) when in scope,
+      // 404 as for no unit when out of it; nothing changes either way
+      await v.units(['city', 'town', 'group', 'school'],
+        (code) => ['POST', '/api/review/approve', { json: { units: [code], year: 2021 } }], 'review approve',
+        { okStatus: 409 });
+      const codes = PROBES.map((u) => u.code);
+      const r = await v.req('POST', '/api/review/approve', { json: { units: [...codes, MISSING.school], year: 2021 } });
+      v.ok(r, 'bulk approve');
+      const miss = r.json.outcomes.at(-1);
+      PROBES.forEach((u, i) => {
+        const o = r.json.outcomes[i];
+        assert.equal(o.ok, false);
+        if (!v.sees(u)) assert.deepEqual({ ...o, unit: '@' }, { ...miss, unit: '@' }, `${v.role} bulk outcome of ${u.code}`);
+        else assert.notEqual(o.why, miss.why, `${v.role} bulk outcome of ${u.code}: as if missing`);
+      });
+      assertError(await v.req('POST', '/api/review/no-such-action', { json: { units: [codes[0]] } }), 404, 'not_found');
+    },
+  },
+};
+
+const key = (r) => `${r.method} ${r.pattern}`;
+const sample = (pattern) => pattern.replace(/:\w+/g, 'x');
+
+// ---- the tests ---------------------------------------------------------------------
+
+test('the route tables are read, and every route has a matrix entry (and every entry a route)', () => {
+  assert.ok(ROUTES.length >= 16, `only ${ROUTES.length} routes read`);
+  const keys = ROUTES.map(key);
+  assert.equal(new Set(keys).size, keys.length, 'a route twice');
+  assert.deepEqual(keys.filter((k) => !MATRIX[k]), [], 'routes without a matrix entry: add them to MATRIX');
+  assert.deepEqual(Object.keys(MATRIX).filter((k) => !keys.includes(k)), [], 'matrix entries of no route');
+});
+
+test('every route is served, and without a session is 401 (login excepted)', async () => {
+  const anon = w.client();
+  for (const r of ROUTES) {
+    if (r.roles === 'public') continue;
+    const res = await anon.request(r.method, sample(r.pattern), { json: {} });
+    assert.notEqual(res.json?.error?.code, 'not_found', `${key(r)} is in ${r.file} but not served (is its table in server.c?)`);
+    assertError(res, 401, 'unauthenticated', `${key(r)}:`);
+    // a session token that does not exist is no better
+    const bad = await anon.request(r.method, sample(r.pattern), { json: {}, cookie: 'a'.repeat(64), csrf: 'b'.repeat(64) });
+    assertError(bad, 401, 'unauthenticated', `${key(r)} with a forged cookie:`);
+  }
+});
+
+test('a method a path does not have is 405, an unknown /api path 404, both before any session check', async () => {
+  const anon = w.client();
+  const paths = new Map();
+  for (const r of ROUTES) {
+    const p = sample(r.pattern);
+    if (!paths.has(p)) paths.set(p, new Set());
+    paths.get(p).add(r.method);
+  }
+  for (const [p, methods] of paths) {
+    for (const m of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
+      if (methods.has(m)) continue;
+      // another route's pattern may match this sample path with that method
+      if (ROUTES.some((r) => r.method === m && new RegExp(`^${r.pattern.replace(/:\w+/g, '[^/]+')}$`).test(p))) continue;
+      assertError(await anon.request(m, p, { json: {} }), 405, 'method_not_allowed', `${m} ${p}:`);
+    }
+  }
+  for (const p of ['/api/nothing', '/api/schools/x/y/z', '/api', '/api/'])
+    assertError(await anon.get(p), 404, 'not_found', p);
+});
+
+test('every non-GET route without the CSRF token, or with a wrong one, is 403 "csrf" for every role', async () => {
+  for (const role of ROLES) {
+    const c = await w.as(role);
+    for (const r of ROUTES) {
+      if (r.roles === 'public' || r.method === 'GET') continue;
+      assertError(await c.request(r.method, sample(r.pattern), { json: {}, csrf: false }), 403, 'csrf', `${role} ${key(r)}:`);
+      assertError(await c.request(r.method, sample(r.pattern), { json: {}, csrf: 'c'.repeat(64) }), 403, 'csrf', `${role} ${key(r)} wrong token:`);
+    }
+  }
+});
+
+test('a role the table does not allow is 403 "forbidden", naming the role', async () => {
+  let n = 0;
+  for (const role of ROLES) {
+    const c = await w.as(role);
+    for (const r of ROUTES) {
+      if (r.roles === 'public' || r.roles.has(role)) continue;
+      const res = await c.request(r.method, sample(r.pattern), { json: {} });
+      assertError(res, 403, 'forbidden', `${role} ${key(r)}:`);
+      assert.ok(res.json.error.message.includes(ROLE_NAME[role]), `${role} ${key(r)}: ${res.json.error.message}`);
+      n++;
+    }
+  }
+  assert.ok(n > 10);
+});
+
+for (const role of ROLES) {
+  test(`${role}: every route it may use, inside and outside its scope`, async (t) => {
+    const v = view(role, await w.as(role));
+    for (const r of ROUTES) {
+      const m = MATRIX[key(r)];
+      if (r.roles === 'public' || !r.roles.has(role)) continue;
+      await t.test(key(r), async () => {
+        assert.ok(m && m.check, `no matrix entry for ${key(r)}`);
+        await m.check(v);
+      });
+    }
+    // the checks did try both sides of the scope
+    assert.ok(v.stats.inside > 30, `${role}: only ${v.stats.inside} answers inside the scope checked`);
+    if (CITY_WIDE.has(role)) assert.equal(v.stats.hidden, 0, `${role} sees everything`);
+    else assert.ok(v.stats.hidden > 30, `${role}: only ${v.stats.hidden} answers outside the scope checked`);
+  });
+}
+
+test('a town leader reads its town but changes nothing', async () => {
+  const c = await w.as('tleader');
+  const me = (await c.get('/api/me')).json;
+  assert.equal(me.writes, false);
+  assert.equal(me.unit.code, F.townA.code);
+  for (const r of ROUTES.filter((x) => x.method !== 'GET' && x.roles !== 'public' && !['/api/logout', '/api/me/password'].includes(x.pattern)))
+    assert.ok(!r.roles.has('tleader'), `${key(r)} lets a leader change data`);
+  const ok = await c.get('/api/values', { query: { unit: F.schoolA1.code, year: 2021 } });
+  assert.equal(ok.status, 200);
+});
+
+test('an inspector reassigned sees its new schools at its next request, and no longer the old ones', async () => {
+  const c = await w.as('inspector');
+  const before = await c.get(`/api/schools/${F.schoolB1.code}`);
+  assert.equal(before.status, 404);
+  const mid = await c.get('/api/indicators', { query: { year: 2021 } });
+  let r = await w.admin.put('/api/users/zx-insp/schools', { schools: [F.schoolB1.code] });
+  assert.equal(r.status, 200, r.text);
+  try {
+    assert.equal((await c.get(`/api/schools/${F.schoolB1.code}`)).status, 200);
+    assert.equal((await c.get(`/api/schools/${F.schoolA1.code}`)).status, 404);
+    const ind = await c.get('/api/indicators', { query: { year: 2021 } });
+    const codes = new Set(ind.json.indicators.flatMap((i) => i.results.map((x) => x.code)));
+    assert.deepEqual([...codes], [F.schoolB1.code], 'the cached indicators of the old assignment');
+    assert.notDeepEqual(ind.json, mid.json);
+  } finally {
+    r = await w.admin.put('/api/users/zx-insp/schools', { schools: w.inspectorSchools.map((s) => s.code) });
+    assert.equal(r.status, 200, r.text);
+  }
+});
+
+test('a school account cannot reach its own town\'s other schools by any route taking a code', async () => {
+  const c = await w.as('school');
+  for (const path of [`/api/schools/${F.schoolA2.code}`, `/api/review/${F.schoolA2.code}`,
+    `/api/review/${F.townA.code}`, `/api/teachers/${F.teachersOf.get(F.schoolA2.id)[0]}`]) {
+    const r = await c.get(path);
+    assertError(r, 404, 'not_found', path);
+    assert.ok(!r.text.includes(F.schoolA2.name) && !r.text.includes(F.townA.name), `${path}: ${r.text}`);
+  }
+  const u = await c.get('/api/indicators', { query: { unit: F.townA.name } });
+  assertError(u, 404, 'not_found');
+});
