@@ -121,6 +121,7 @@ bench: $(BIN) $(BUILD)/bench/latency
 	@scripts/deps.sh --bench
 	@bench/import/run.sh $(BIN)
 	@bench/indicators/run.sh $(BIN) province $(BUILD)/bench/latency
+	@bench/http/run.sh $(BIN) province
 
 clean:
 	rm -rf build build-san
