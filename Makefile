@@ -111,7 +111,7 @@ test: deps
 # against the real server of this build.
 check: $(BIN) $(TEST_BIN)
 	@tests/run.sh $(BUILD)
-	@ZX_BIN=$(abspath $(BIN)) node --test tests/api/
+	@ZX_BIN=$(abspath $(BIN)) node --test tests/api/ tests/web/
 
 $(BUILD)/bench/latency: bench/indicators/latency.c $(LIB)
 	@mkdir -p $(dir $@)

@@ -792,6 +792,46 @@ Test(review, accepted_indicators_by_sql_and_columns)
     close_engines(&e);
 }
 
+struct firsts {
+    double baseline, milestone;
+    enum zx_status status;
+};
+
+static int first_city(void *ctx, const zx_result *r)
+{
+    struct firsts *f = ctx;
+
+    if (r->level != ZX_LEVEL_CITY)
+        return 0;
+    f->baseline = r->baseline;
+    f->milestone = r->milestone;
+    f->status = r->status;
+    return 1;
+}
+
+/* The baseline year is history, never submitted: the accepted-only view
+ * ramps its milestones from the same baseline as all data (it had none,
+ * and judged accepted data 滞后 that live data judged 按期推进). */
+Test(review, accepted_view_keeps_the_baseline)
+{
+    const zx_indicator *ind = zx_plan_indicator(plan, "accounts-sum");
+    struct engines e;
+    struct firsts all = { 0 }, acc = { 0 };
+
+    set_ok("accounts", A, 2019, "40");
+    set_ok("accounts", A, 2021, "100");
+    open_engines(&e);
+    accept_school(A);
+    zx_engine_eval(e.all, ind, 2021, 1u << ZX_LEVEL_CITY, 0, first_city, &all);
+    zx_engine_eval(e.acc, ind, 2021, 1u << ZX_LEVEL_CITY, 0, first_city, &acc);
+    cr_assert(same(all.baseline, 40), "baseline %g", all.baseline);
+    cr_assert(same(acc.baseline, all.baseline), "accepted baseline %g",
+              acc.baseline);
+    cr_assert(same(acc.milestone, all.milestone));
+    cr_assert_eq(acc.status, all.status);
+    close_engines(&e);
+}
+
 /* ---- the command line --------------------------------------------------------- */
 
 static int run(const char *args, const char *out)

@@ -100,3 +100,23 @@ Test(sessions, password_change_and_disable_end_sessions)
     cr_assert_eq(zx_sessions_check(db, &P, tok, now, &s), ZX_ENOTFOUND);
     zx_diag_free(d);
 }
+
+/* Asking for the password again (before a change) is limited like a
+ * login: otherwise a borrowed session could guess it freely. */
+Test(sessions, verify_counts_failures_like_a_login)
+{
+    char tok[ZX_SESSIONS_TOKEN_LEN + 1], csrf[ZX_SESSIONS_TOKEN_LEN + 1];
+    long long id = 0;
+    int i;
+
+    cr_assert_eq(zx_sessions_verify(db, &P, "office", "correct horse",
+                                    "10.0.0.9", 100, &id), ZX_OK);
+    cr_assert(id > 0);
+    for (i = 0; i < 3; i++)
+        cr_assert_eq(zx_sessions_verify(db, &P, "office", "guess",
+                                        "10.0.0.9", 101 + i, &id), ZX_EINVAL);
+    cr_assert_eq(zx_sessions_verify(db, &P, "office", "correct horse",
+                                    "10.0.0.9", 110, &id), ZX_EEXIST);
+    cr_assert_eq(zx_sessions_login(db, &P, "office", "correct horse",
+                                   "10.0.0.3", 110, tok, csrf), ZX_EEXIST);
+}

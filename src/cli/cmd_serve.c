@@ -21,7 +21,7 @@
 const char zx_usage_serve[] =
     "用法: zhenxing [--db 路径] serve [--listen 地址:端口] [--threads N]\n"
     "                [--web 目录] [--vendor 目录] [--port-file 文件]\n"
-    "                [--admin-password-file 文件]\n"
+    "                [--admin-password-file 文件] [--session-idle 秒]\n"
     "\n"
     "启动网页界面和 JSON 接口（/api/），直到按 Ctrl-C 或收到 SIGTERM。\n"
     "数据库中还没有任何账户时，创建管理员 admin 并打印一次随机初始密码。\n"
@@ -34,6 +34,7 @@ const char zx_usage_serve[] =
     "  --vendor 目录      npm 依赖目录，提供图表库（默认 ./node_modules）\n"
     "  --port-file 文件   启动后把实际端口写入该文件（供测试脚本使用）\n"
     "  --max-upload MB    上传文件大小上限（默认 200）\n"
+    "  --session-idle 秒  登录闲置多久后失效（默认 1800，即 30 分钟）\n"
     "  --admin-password-file 文件\n"
     "                     首次启动创建管理员时，把初始密码也写入该文件（仅\n"
     "                     本人可读；供演示库 make run 再次显示）\n";
@@ -43,6 +44,8 @@ int zx_cmd_serve(zx_cli *cli, int argc, char **argv)
     const char *listen = "127.0.0.1:8080", *web = "web";
     const char *vendor = "node_modules", *port_file = NULL, *v;
     const char *threads_s = "0", *upload_s = "200", *pw_file = NULL;
+    const char *idle_s = NULL;
+    zx_session_policy policy = zx_sessions_default_policy;
     zx_server_config cfg = { 0 };
     zx_server *srv = NULL;
     zx_db *db = NULL;
@@ -54,9 +57,10 @@ int zx_cmd_serve(zx_cli *cli, int argc, char **argv)
         static const char *const opts[] = { "--listen", "--threads", "--web",
                                             "--vendor", "--port-file",
                                             "--max-upload",
-                                            "--admin-password-file" };
+                                            "--admin-password-file",
+                                            "--session-idle" };
         const char **dsts[] = { &listen, &threads_s, &web, &vendor,
-                                &port_file, &upload_s, &pw_file };
+                                &port_file, &upload_s, &pw_file, &idle_s };
         const char **dst = NULL;
         size_t k;
 
@@ -73,6 +77,10 @@ int zx_cmd_serve(zx_cli *cli, int argc, char **argv)
         return zx_cli_usage_error("serve", "--threads 应为 1～256");
     if (atoi(upload_s) <= 0)
         return zx_cli_usage_error("serve", "--max-upload 应为正整数（MB）");
+    if (idle_s && (atoi(idle_s) < 1 || atoi(idle_s) > 86400))
+        return zx_cli_usage_error("serve", "--session-idle 应为 1～86400 秒");
+    if (idle_s)
+        policy.idle = atoi(idle_s);
 
     if ((code = zx_cli_open_db(cli, 0, &db)))
         return code;
@@ -108,6 +116,7 @@ int zx_cmd_serve(zx_cli *cli, int argc, char **argv)
     cfg.vendor_dir = vendor;
     cfg.threads = atoi(threads_s);
     cfg.max_upload = (size_t)atoi(upload_s) * 1024 * 1024;
+    cfg.policy = &policy;
     if ((rc = zx_server_start(&cfg, &srv, err, sizeof(err)))) {
         fprintf(stderr, "zhenxing serve: %s\n", err);
         return zx_cli_exit_code(rc);

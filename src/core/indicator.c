@@ -75,6 +75,10 @@ struct zx_engine {
     long long units_version;
     int have_units;
     unsigned flags;              /* ZX_ENGINE_* */
+    /* With ZX_ENGINE_ACCEPTED: an engine over all data, which the
+     * baseline year is read through.  The baseline is history, never
+     * submitted nor accepted, yet the milestones ramp from it. */
+    zx_engine *history;
     zx_colvm *vm;                /* the registry as columns */
     int sql_only;                /* zx_engine_sql_only */
 };
@@ -194,6 +198,8 @@ int zx_engine_open_mode(zx_db *db, const zx_plan *plan, unsigned flags,
     rc = zx_colvm_open(db, plan, (flags & ZX_ENGINE_ACCEPTED) != 0, &e->vm);
     if (!rc)
         rc = compile_all(e, diag);
+    if (!rc && (flags & ZX_ENGINE_ACCEPTED))
+        rc = zx_engine_open_mode(db, plan, 0, &e->history, diag);
     if (rc) {
         zx_engine_close(e);
         return rc;
@@ -215,6 +221,7 @@ void zx_engine_close(zx_engine *e)
 {
     if (!e)
         return;
+    zx_engine_close(e->history);
     free_compiled(e);
     free_units(&e->units);
     zx_colvm_close(e->vm);
@@ -566,7 +573,11 @@ static int eval_one(zx_engine *e, int k, int year, unsigned levels,
     if ((rc = totals(e, k, year, snap, NULL, &acc)))
         return rc;
     if (need_base &&
-        (rc = totals(e, k, zx_plan_baseline(e->plan), snap, acc, &base)))
+        (rc = e->history
+                  ? totals(e->history, k, zx_plan_baseline(e->plan), snap,
+                           NULL, &base)
+                  : totals(e, k, zx_plan_baseline(e->plan), snap, acc,
+                           &base)))
         return rc;
     for (i = 0; i < u->n; i++) {
         const struct unit *x = &u->v[i];
@@ -601,6 +612,9 @@ static int eval_one(zx_engine *e, int k, int year, unsigned levels,
                                       : value_of(ind, &base[i]))
                      : year <= zx_plan_baseline(e->plan) ? r.value : NAN;
         judge(e, ind, a, &r);
+        /* nobody entered the data: the figure is unknown, not zero */
+        if (r.status == ZX_STATUS_NO_DATA)
+            r.value = NAN;
         if ((rc = fn(ctx, &r)))
             return rc;
     }
@@ -636,7 +650,8 @@ int zx_engine_eval(zx_engine *e, const zx_indicator *ind, int year,
     int k, w = -1, rc;
 
     if ((rc = zx_stamp_snapshot(e->db, &snap)) ||
-        (rc = refresh_units(e, snap)))
+        (rc = refresh_units(e, snap)) ||
+        (e->history && (rc = refresh_units(e->history, snap))))
         goto fail;
     if (within) {
         w = index_of(&e->units, within);
@@ -662,6 +677,8 @@ void zx_engine_sql_only(zx_engine *e, int on)
     for (k = 0; k < e->n; k++)
         for (j = 0; j < NSLOTS; j++)
             clear_slot(&e->ind[k].slot[j]);
+    if (e->history)
+        zx_engine_sql_only(e->history, on);
 }
 
 int zx_engine_columnar(const zx_engine *e, const zx_indicator *ind)

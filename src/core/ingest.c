@@ -100,15 +100,6 @@ static const char *const field_names[NFIELDS] = {
 };
 
 /* One validated cell. */
-struct val {
-    int set;            /* the cell was filled */
-    const char *s;      /* normalised text (points into struct ingest) */
-    long long i;        /* INT, YEAR; CODE: numeric code */
-    double d;           /* DEC */
-    const zx_code *code;/* CODE */
-    char month[24];     /* MONTH: "YYYY-MM" */
-};
-
 struct ingest {
     zx_db *db;
     const zx_sheetdef *def;
@@ -121,12 +112,12 @@ struct ingest {
     const zx_codelist *list[MAXCOLS];
     char *text[MAXCOLS];     /* normalised cell text per sheetdef column */
     size_t textcap[MAXCOLS];
-    struct val v[MAXCOLS + 1];
+    zx_cell v[MAXCOLS + 1];
     zx_map *seen;            /* key -> first row, for duplicates in file */
     zx_map *hq;              /* group name key -> row setting it HQ */
     long rows, inserted, updated, unchanged; /* counts once joined */
     long bad;                /* rows with a problem */
-    int now_year, now_month;
+    int now_ym;                 /* this month, as YYYYMM */
     int fx[NFIELDS];         /* field -> sheetdef column (a spare slot
                                 when the sheet has no such field) */
 };
@@ -208,34 +199,21 @@ static int parse_month(const char *s, int kind, int *y, int *m)
     return zx_text_parse_date(s, 0, y, m, &d);
 }
 
-/* Validates cell c of row into in->v[c]; returns 0 or -1 (complained). */
-static int check_cell(struct ingest *in, const zx_row *row, int c)
+int zx_ingest_check(const zx_coldef *col, const char *raw, int kind,
+                    int now_ym, char *buf, zx_cell *v, char *err,
+                    size_t errcap)
 {
-    const zx_coldef *col = &in->def->cols[c];
-    struct val *v = &in->v[c];
-    const char *raw = in->pos[c] >= 0 && in->pos[c] < row->n
-                          ? row->cell[in->pos[c]] : "";
-    int kind = in->pos[c] >= 0 && in->pos[c] < row->n
-                   ? row->kind[in->pos[c]] : ZX_CELL_TEXT;
-    size_t len = strlen(raw);
+    const zx_codelist *list;
     char desc[1024];
     int y, m;
 
     memset(v, 0, sizeof(*v));
-    if (len + 1 > in->textcap[c]) {
-        char *t = realloc(in->text[c], len + 64);
-        if (!t)
-            return -1;
-        in->text[c] = t;
-        in->textcap[c] = len + 64;
-    }
-    zx_text_norm(raw, in->text[c],
-                 col->type == ZX_COL_TEXT && col->digits == 0 ? 0
-                     : ZX_NORM_PUNCT | ZX_NORM_SQUASH);
-    v->s = in->text[c];
+    zx_text_norm(raw, buf, col->type == ZX_COL_TEXT && col->digits == 0
+                               ? 0 : ZX_NORM_PUNCT | ZX_NORM_SQUASH);
+    v->s = buf;
     if (!*v->s) {
         if (col->required == 1) {
-            complain(in, row->line, c, "“%s”不能为空", col->header);
+            snprintf(err, errcap, "“%s”不能为空", col->header);
             return -1;
         }
         return 0;
@@ -246,34 +224,35 @@ static int check_cell(struct ingest *in, const zx_row *row, int c)
     case ZX_COL_TEXT:
         if (col->digits > 0 && (strlen(v->s) != (size_t)col->digits ||
                                 strspn(v->s, "0123456789") != strlen(v->s))) {
-            complain(in, row->line, c, "“%s”应为 %d 位数字，实为“%s”",
+            snprintf(err, errcap, "“%s”应为 %d 位数字，实为“%s”",
                      col->header, col->digits, v->s);
             return -1;
         }
         if (col->digits < 0 &&
             strspn(v->s, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
                          "abcdefghijklmnopqrstuvwxyz-_") != strlen(v->s)) {
-            complain(in, row->line, c,
-                     "“%s”只能包含字母、数字、- 和 _，实为“%s”",
+            snprintf(err, errcap, "“%s”只能包含字母、数字、- 和 _，实为“%s”",
                      col->header, v->s);
             return -1;
         }
         if (col->maxlen && zx_text_chars(v->s) > (size_t)col->maxlen) {
-            complain(in, row->line, c, "“%s”过长（最多 %d 个字）",
-                     col->header, col->maxlen);
+            snprintf(err, errcap, "“%s”过长（最多 %d 个字）", col->header,
+                     col->maxlen);
             return -1;
         }
         return 0;
     case ZX_COL_CODE: {
-        int k = zx_codes_find(in->list[c], v->s);
-        if (k < 0) {
-            zx_codes_describe(in->list[c], 1, desc, sizeof(desc));
-            complain(in, row->line, c, "“%s”的值“%s”无效，应为：%s",
-                     col->header, v->s, desc);
+        int k;
+
+        list = zx_codes_get(col->codelist);
+        if ((k = zx_codes_find(list, v->s)) < 0) {
+            zx_codes_describe(list, 1, desc, sizeof(desc));
+            snprintf(err, errcap, "“%s”的值“%s”无效，应为：%s", col->header,
+                     v->s, desc);
             return -1;
         }
-        v->code = &in->list[c]->items[k];
-        if (in->list[c]->numeric)
+        v->code = &list->items[k];
+        if (list->numeric)
             v->i = atoll(v->code->code);
         return 0;
     }
@@ -281,17 +260,18 @@ static int check_cell(struct ingest *in, const zx_row *row, int c)
     case ZX_COL_YEAR: {
         double max = col->type == ZX_COL_YEAR ? zx_sheetdef_year_max(col)
                                               : col->max;
-        char *s = in->text[c];
-        size_t n = strlen(s);
-        if (col->type == ZX_COL_YEAR && n > 3 && strcmp(s + n - 3, "年") == 0)
-            s[n - 3] = '\0';
-        if (zx_text_parse_int(s, &v->i) != 0) {
-            complain(in, row->line, c, "“%s”应为整数，实为“%s”",
-                     col->header, raw);
+        size_t n = strlen(buf);
+
+        if (col->type == ZX_COL_YEAR && n > 3 &&
+            strcmp(buf + n - 3, "年") == 0)
+            buf[n - 3] = '\0';
+        if (zx_text_parse_int(buf, &v->i) != 0) {
+            snprintf(err, errcap, "“%s”应为整数，实为“%s”", col->header,
+                     raw);
             return -1;
         }
         if (v->i < col->min || v->i > max) {
-            complain(in, row->line, c, "“%s”为 %lld，超出允许范围 %g～%g",
+            snprintf(err, errcap, "“%s”为 %lld，超出允许范围 %g～%g",
                      col->header, v->i, col->min, max);
             return -1;
         }
@@ -299,14 +279,15 @@ static int check_cell(struct ingest *in, const zx_row *row, int c)
     }
     case ZX_COL_DEC: {
         char *end;
+
         v->d = strtod(v->s, &end);
         if (*end != '\0' || end == v->s) {
-            complain(in, row->line, c, "“%s”应为数字，实为“%s”",
-                     col->header, raw);
+            snprintf(err, errcap, "“%s”应为数字，实为“%s”", col->header,
+                     raw);
             return -1;
         }
         if (v->d < col->min || v->d > col->max) {
-            complain(in, row->line, c, "“%s”为 %s，超出允许范围 %g～%g",
+            snprintf(err, errcap, "“%s”为 %s，超出允许范围 %g～%g",
                      col->header, v->s, col->min, col->max);
             return -1;
         }
@@ -314,23 +295,48 @@ static int check_cell(struct ingest *in, const zx_row *row, int c)
     }
     case ZX_COL_MONTH:
         if (parse_month(v->s, kind, &y, &m) != 0) {
-            complain(in, row->line, c,
+            snprintf(err, errcap,
                      "“%s”无法识别“%s”，请写成 1985-03 或 1985年3月",
                      col->header, raw);
             return -1;
         }
-        if (y * 100 + m > in->now_year * 100 + in->now_month) {
-            complain(in, row->line, c, "“%s”为 %04d-%02d，晚于当前日期",
+        if (y * 100 + m > now_ym) {
+            snprintf(err, errcap, "“%s”为 %04d-%02d，晚于当前日期",
                      col->header, y, m);
             return -1;
         }
         if (y < 1930) {
-            complain(in, row->line, c, "“%s”为 %04d-%02d，早于 1930 年，"
-                     "请检查", col->header, y, m);
+            snprintf(err, errcap, "“%s”为 %04d-%02d，早于 1930 年，请检查",
+                     col->header, y, m);
             return -1;
         }
         snprintf(v->month, sizeof(v->month), "%04d-%02d", y, m);
         return 0;
+    }
+    return 0;
+}
+
+/* Validates cell c of row into in->v[c]; returns 0 or -1 (complained). */
+static int check_cell(struct ingest *in, const zx_row *row, int c)
+{
+    const char *raw = in->pos[c] >= 0 && in->pos[c] < row->n
+                          ? row->cell[in->pos[c]] : "";
+    int kind = in->pos[c] >= 0 && in->pos[c] < row->n
+                   ? row->kind[in->pos[c]] : ZX_CELL_TEXT;
+    size_t len = strlen(raw);
+    char err[768];
+
+    if (len + 1 > in->textcap[c]) {
+        char *t = realloc(in->text[c], len + 64);
+        if (!t)
+            return -1;
+        in->text[c] = t;
+        in->textcap[c] = len + 64;
+    }
+    if (zx_ingest_check(&in->def->cols[c], raw, kind, in->now_ym,
+                        in->text[c], &in->v[c], err, sizeof(err))) {
+        complain(in, row->line, c, "%s", err);
+        return -1;
     }
     return 0;
 }
@@ -725,8 +731,7 @@ int zx_ingest_file(zx_db *db, const char *kind, const char *path,
     if (!in.def || in.def->n > MAXCOLS)
         return ZX_EINVAL;
     localtime_r(&now, &tm);
-    in.now_year = tm.tm_year + 1900;
-    in.now_month = tm.tm_mon + 1;
+    in.now_ym = (tm.tm_year + 1900) * 100 + tm.tm_mon + 1;
     /* fields the sheet lacks point at an always-empty spare cell */
     in.pos[MAXCOLS] = -1;
     for (c = 0; c < NFIELDS; c++) {

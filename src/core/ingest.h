@@ -19,7 +19,29 @@
 
 #include "db.h"
 #include "diag.h"
+#include "codes.h"
+#include "sheetdef.h"
 #include "table.h"
+
+/* A cell's value as the importer reads it. */
+typedef struct zx_cell {
+    int set;            /* the cell was filled */
+    const char *s;      /* normalised text (in the caller's buffer) */
+    long long i;        /* INT, YEAR; CODE: numeric code */
+    double d;           /* DEC */
+    const zx_code *code;/* CODE */
+    char month[24];     /* MONTH: "YYYY-MM" */
+} zx_cell;
+
+/* Checks raw, a cell of col, into *v with the importer's rules and
+ * words, so that a form (the server's record edits) says what an import
+ * would: the text normalised into buf (at least strlen(raw) + 1 bytes),
+ * then read by the column's type.  kind is the cell's ZX_CELL_* (a form
+ * gives ZX_CELL_TEXT); now_ym this month as YYYYMM, for dates not in the
+ * future.  Returns 0, or -1 with the problem, in Chinese, in err. */
+int zx_ingest_check(const zx_coldef *col, const char *raw, int kind,
+                    int now_ym, char *buf, zx_cell *v, char *err,
+                    size_t errcap);
 
 typedef struct zx_ingest_result {
     long rows;        /* data rows read (header and blank rows excluded) */

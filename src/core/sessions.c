@@ -49,6 +49,31 @@ static long long failures(zx_db *db, const char *col, const char *v,
     return n;
 }
 
+int zx_sessions_verify(zx_db *db, const zx_session_policy *p,
+                       const char *name, const char *password,
+                       const char *addr, long long now, long long *id)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if (sodium_init() < 0)
+        return ZX_ENOMEM;
+    if (failures(db, "name", name, now - p->window) >= p->max_failures ||
+        failures(db, "addr", addr, now - p->window) >= p->max_failures)
+        return ZX_EEXIST;
+    rc = zx_accounts_check(db, name, password, id);
+    if (rc != ZX_EINVAL)
+        return rc;
+    st = zx_db_prepare(db, "INSERT INTO login_failure(name, addr, at)"
+                           " VALUES (?1, ?2, ?3)");
+    if (!st)
+        return ZX_EDB;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, addr, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, now);
+    return sqlite3_step(st) == SQLITE_DONE ? ZX_EINVAL : ZX_EDB;
+}
+
 int zx_sessions_login(zx_db *db, const zx_session_policy *p,
                       const char *name, const char *password,
                       const char *addr, long long now,
@@ -60,23 +85,7 @@ int zx_sessions_login(zx_db *db, const zx_session_policy *p,
     long long id;
     int rc;
 
-    if (sodium_init() < 0)
-        return ZX_ENOMEM;
-    if (failures(db, "name", name, now - p->window) >= p->max_failures ||
-        failures(db, "addr", addr, now - p->window) >= p->max_failures)
-        return ZX_EEXIST;
-    rc = zx_accounts_check(db, name, password, &id);
-    if (rc == ZX_EINVAL) {
-        st = zx_db_prepare(db, "INSERT INTO login_failure(name, addr, at)"
-                               " VALUES (?1, ?2, ?3)");
-        if (!st)
-            return ZX_EDB;
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, addr, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, now);
-        return sqlite3_step(st) == SQLITE_DONE ? ZX_EINVAL : ZX_EDB;
-    }
-    if (rc)
+    if ((rc = zx_sessions_verify(db, p, name, password, addr, now, &id)))
         return rc;
     random_hex(token);
     random_hex(csrf);

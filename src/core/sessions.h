@@ -54,6 +54,14 @@ int zx_sessions_login(zx_db *db, const zx_session_policy *p,
                       char token[ZX_SESSIONS_TOKEN_LEN + 1],
                       char csrf[ZX_SESSIONS_TOKEN_LEN + 1]);
 
+/* The password check of zx_sessions_login without the session: for
+ * asking the password again (before changing it), under the same limits,
+ * a failure counting as a failed login.  Returns ZX_OK (*id the
+ * account's), ZX_EINVAL, ZX_EEXIST when rate-limited, or ZX_EDB. */
+int zx_sessions_verify(zx_db *db, const zx_session_policy *p,
+                       const char *name, const char *password,
+                       const char *addr, long long now, long long *id);
+
 /* The session of token, if it exists, has not expired, and its account
  * is enabled; its idle clock restarts (to a tenth of the idle limit or
  * ZX_SESSIONS_SEEN_STEP seconds, whichever is less, so that most checks

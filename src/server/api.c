@@ -2,8 +2,14 @@
  * api.c - the helpers every handler answers with (see api.h).
  */
 #include "api.h"
+#include "export.h"
 #include "zx.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -313,4 +319,60 @@ int zx_api_may_write(zx_call *c, long long unit_id)
         return 1;
     zx_api_error(c, 403, "forbidden", "您无权修改该单位的数据");
     return 0;
+}
+
+/* A private directory (mode 0700, under $TMPDIR or /tmp) for the one file
+ * a request reads or writes: an upload or a generated workbook holds
+ * personal data, and the exporters stage their output beside it, so
+ * nothing of it should be readable by other local users even briefly. */
+int zx_api_scratch_open(zx_call *c, zx_api_scratch *s, const char *leaf)
+{
+    const char *tmp = getenv("TMPDIR");
+    int n;
+
+    s->path[0] = '\0';
+    if (!tmp || !*tmp)
+        tmp = "/tmp";
+    n = snprintf(s->dir, sizeof(s->dir), "%s/zhenxing-XXXXXX", tmp);
+    if (n < 0 || (size_t)n >= sizeof(s->dir) - 64 || !mkdtemp(s->dir)) {
+        s->dir[0] = '\0';
+        zx_api_error(c, 500, "internal", "无法创建临时文件：%s",
+                     zx_export_strerror(errno));
+        return -1;
+    }
+    snprintf(s->path, sizeof(s->path), "%s/%.60s", s->dir, leaf);
+    return 0;
+}
+
+/* Removes the file and the directory; safe to call twice. */
+void zx_api_scratch_close(zx_api_scratch *s)
+{
+    if (!s->dir[0])
+        return;
+    unlink(s->path);
+    rmdir(s->dir);
+    s->dir[0] = '\0';
+}
+
+/* Answers with the file at s->path, offered for download as filename.
+ * The file is removed at once: the descriptor keeps it readable until
+ * the HTTP layer has sent it (and closes it), so a big export is never
+ * copied into memory and nothing is left behind. */
+void zx_api_answer_file(zx_call *c, zx_api_scratch *s, const char *type,
+                        const char *filename)
+{
+    int fd = open(s->path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+
+    zx_api_scratch_close(s);
+    if (fd < 0 || fstat(fd, &sb)) {
+        if (fd >= 0)
+            close(fd);
+        zx_api_error(c, 500, "internal", "无法读取生成的文件：%s",
+                     zx_export_strerror(errno));
+        return;
+    }
+    zx_api_bytes(c, NULL, 0, type, filename);
+    c->resp->fd = fd;
+    c->resp->fd_size = sb.st_size;
 }

@@ -22,6 +22,7 @@
 #define ZX_API_H
 
 #include <jansson.h>
+#include <limits.h>
 #include <stdarg.h>
 
 #include "db.h"
@@ -182,5 +183,27 @@ int zx_api_unit(zx_call *c, const char *code, long long *id, char *kind);
 
 /* Whether the caller may change data of unit id; answers 403 when not. */
 int zx_api_may_write(zx_call *c, long long unit_id);
+
+/* A private directory (mode 0700, under $TMPDIR or /tmp) for the one
+ * file a request reads or writes: an upload or a generated workbook
+ * holds personal data, and libxlsxwriter writes only to a named file. */
+typedef struct zx_api_scratch {
+    char dir[PATH_MAX];
+    char path[PATH_MAX + 64];    /* dir/leaf: the file to use */
+} zx_api_scratch;
+
+/* Makes the directory, with s->path naming leaf in it.  Returns 0, or
+ * -1 after answering 500. */
+int zx_api_scratch_open(zx_call *c, zx_api_scratch *s, const char *leaf);
+
+/* Removes the file and the directory; safe to call twice. */
+void zx_api_scratch_close(zx_api_scratch *s);
+
+/* Answers with the file at s->path (type, offered as filename) and
+ * removes it and s at once: the open descriptor keeps it readable until
+ * the HTTP layer has sent it, so a big export is never copied into
+ * memory and nothing is left behind. */
+void zx_api_answer_file(zx_call *c, zx_api_scratch *s, const char *type,
+                        const char *filename);
 
 #endif

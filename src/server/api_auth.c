@@ -130,7 +130,16 @@ static void change_password(zx_call *c)
         zx_api_error(c, 400, "invalid", "请输入原密码和新密码");
         goto out;
     }
-    if (zx_accounts_check(c->db, c->account, old, &id) != ZX_OK) {
+    /* guessing the old password is limited like guessing at login */
+    rc = zx_sessions_verify(c->db, c->policy, c->account, old, c->req->addr,
+                            c->now, &id);
+    if (rc == ZX_EEXIST) {
+        zx_api_error(c, 429, "rate_limited",
+                     "密码错误次数过多，请 %lld 分钟后再试",
+                     c->policy->window / 60);
+        goto out;
+    }
+    if (rc) {
         zx_api_error(c, 403, "bad_password", "原密码不正确");
         goto out;
     }

@@ -1,6 +1,7 @@
 /*
  * api_plan.c - the plan, its indicators and the values of its data
- * elements (/api/plan, /api/indicators, /api/values).
+ * elements (/api/plan, /api/indicators and its workbook export,
+ * /api/values).
  *
  * Indicator results are filtered by the caller's sight unit by unit, so
  * that an inspector sees the schools assigned and no aggregate of
@@ -8,14 +9,21 @@
  * as the command line does; only the scope check is added here.
  */
 #include "api.h"
+#include "demo.h"
+#include "export.h"
 #include "planstore.h"
 #include "values.h"
 #include "zx.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
 
 
 static int need_plan(zx_call *c)
@@ -178,44 +186,18 @@ static void put_plan(zx_call *c)
 
 /* ---- indicators --------------------------------------------------------- */
 
-struct results {
-    zx_call *c;
-    json_t *items;             /* one object per indicator, in plan order */
-    json_t *cur;               /* results array of the current indicator */
-    const zx_indicator *ind;
+/* What a request for indicator results asks (?unit, ?id, ?year, ?level,
+ * ?accepted).  GET /api/indicators and its export read it the same way
+ * and evaluate it the same way, so that a table exported is the table
+ * shown, down to what the caller may see. */
+struct ind_query {
+    const zx_indicator *ind;   /* ?id=, or NULL for every indicator */
+    zx_engine *e;              /* all data, or only what the city accepted */
+    int year;
+    unsigned levels;           /* 1u << zx_level */
+    long long within;          /* the unit asked for; 0: the whole tree */
+    char name[256];            /* its name; "" for the whole tree */
 };
-
-static int add_result(void *ctx, const zx_result *r)
-{
-    struct results *rs = ctx;
-    json_t *j;
-
-    /* an aggregate over units the caller does not see is not shown */
-    if (!zx_scope_sees(rs->c->scope, r->unit_id))
-        return 0;
-    if (r->ind != rs->ind) {
-        json_t *o = json_pack("{s:s, s:s, s:s, s:s?, s:b, s:[]}", "id",
-                              r->ind->id, "clause", r->ind->clause, "name",
-                              r->ind->name, "unit", r->ind->unit,
-                              "lower_is_better", r->ind->lower_is_better,
-                              "results");
-        if (!o || json_array_append_new(rs->items, o))
-            return ZX_ENOMEM;
-        rs->cur = json_object_get(o, "results");
-        rs->ind = r->ind;
-    }
-    j = json_pack("{s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:s,"
-                  " s:s, s:b}",
-                  "level", zx_level_name(r->level), "code", r->unit_code,
-                  "name", r->unit_name, "entities", (json_int_t)r->entities,
-                  "numerator", zx_result_figure_json(r->numerator), "denominator",
-                  zx_result_figure_json(r->denominator), "value", zx_result_figure_json(r->value),
-                  "target", zx_result_figure_json(r->target), "milestone",
-                  zx_result_figure_json(r->milestone), "baseline", zx_result_figure_json(r->baseline),
-                  "status", zx_status_id(r->status), "status_name",
-                  zx_status_name(r->status), "above_range", r->above_range);
-    return j && json_array_append_new(rs->cur, j) == 0 ? 0 : ZX_ENOMEM;
-}
 
 /* ?level= as a bit set: one level name, several joined by commas, or
  * "all"; by default the unit's own level and the one below it. */
@@ -254,48 +236,51 @@ static int parse_levels(zx_call *c, const char *kind, unsigned *levels)
     return 0;
 }
 
-static void get_indicators(zx_call *c)
+/* Reads the request into q.  Returns 0, or -1 after answering the
+ * error. */
+static int read_query(zx_call *c, struct ind_query *q)
 {
-    struct results rs = { 0 };
-    const zx_indicator *ind = NULL;
     const char *code = zx_http_query(c->req, "unit");
     const char *id = zx_http_query(c->req, "id");
     const char *acc = zx_http_query(c->req, "accepted");
     char kind[16] = "city";
-    long long unit = zx_scope_unit(c->scope);
-    unsigned levels;
-    zx_engine *e;
-    int ok = 1, year, rc;
+    sqlite3_stmt *st;
+    int ok = 1, rc;
 
+    memset(q, 0, sizeof(*q));
     if (!need_plan(c))
-        return;
-    year = (int)zx_api_query_int(c, "year", zx_values_current_year(c->plan),
-                                 1900, 2100, &ok);
+        return -1;
+    q->year = (int)zx_api_query_int(c, "year", zx_values_current_year(c->plan),
+                                    1900, 2100, &ok);
     if (!ok)
-        return;
-    if (code && *code) {
-        if (zx_api_unit(c, code, &unit, kind))
-            return;
-    } else {
-        sqlite3_stmt *st = zx_db_prepare(c->db, "SELECT kind FROM org_unit"
-                                                " WHERE id = ?1");
-        if (st) {
-            sqlite3_bind_int64(st, 1, unit);
-            if (sqlite3_step(st) == SQLITE_ROW)
-                snprintf(kind, sizeof(kind), "%s", sqlite3_column_text(st, 0));
-            sqlite3_reset(st);
+        return -1;
+    q->within = zx_scope_unit(c->scope);
+    if (code && *code && zx_api_unit(c, code, &q->within, NULL))
+        return -1;
+    st = zx_db_prepare(c->db, "SELECT kind, name FROM org_unit WHERE id = ?1");
+    if (st) {
+        sqlite3_bind_int64(st, 1, q->within);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            snprintf(kind, sizeof(kind), "%s", sqlite3_column_text(st, 0));
+            snprintf(q->name, sizeof(q->name), "%s",
+                     sqlite3_column_text(st, 1));
         }
-        /* an inspector's unit is the city, of which it sees only schools */
-        if (c->role == ZX_ROLE_INSPECTOR)
-            snprintf(kind, sizeof(kind), "school");
+        sqlite3_reset(st);
     }
-    if (parse_levels(c, kind, &levels))
-        return;
-    if (id && *id && !(ind = zx_plan_indicator(c->plan, id))) {
+    /* an inspector's unit is the city, of which it sees only schools:
+     * those assigned, wherever they are in the tree */
+    if (c->role == ZX_ROLE_INSPECTOR && !(code && *code)) {
+        snprintf(kind, sizeof(kind), "school");
+        q->within = 0;
+        q->name[0] = '\0';
+    }
+    if (parse_levels(c, kind, &q->levels))
+        return -1;
+    if (id && *id && !(q->ind = zx_plan_indicator(c->plan, id))) {
         zx_api_error(c, 404, "not_found", "计划中没有指标“%s”", id);
-        return;
+        return -1;
     }
-    e = c->engine;
+    q->e = c->engine;
     if (acc && strcmp(acc, "1") == 0) {
         if (!c->accepted) {
             zx_diag *d = zx_diag_new();
@@ -305,25 +290,260 @@ static void get_indicators(zx_call *c)
             zx_diag_free(d);
             if (rc) {
                 zx_api_fail(c, rc, NULL);
-                return;
+                return -1;
             }
         }
-        e = c->accepted;
+        q->e = c->accepted;
     }
-    rs.c = c;
+    return 0;
+}
+
+struct sighted {
+    const zx_scope *scope;
+    zx_result_fn fn;
+    void *ctx;
+};
+
+static int pass_sighted(void *ctx, const zx_result *r)
+{
+    struct sighted *s = ctx;
+
+    /* an aggregate over units the caller does not see is not shown */
+    return zx_scope_sees(s->scope, r->unit_id) ? s->fn(s->ctx, r) : 0;
+}
+
+/* Evaluates q, giving fn the results the caller sees, in the engine's
+ * order (plan order, then city, towns, groups, schools, each by code). */
+static int eval_query(zx_call *c, const struct ind_query *q, zx_result_fn fn,
+                      void *ctx)
+{
+    struct sighted s = { c->scope, fn, ctx };
+
+    return zx_engine_eval(q->e, q->ind, q->year, q->levels, q->within,
+                          pass_sighted, &s);
+}
+
+struct results {
+    json_t *items;             /* one object per indicator, in plan order */
+    json_t *cur;               /* results array of the current indicator */
+    const zx_indicator *ind;
+};
+
+static int add_result(void *ctx, const zx_result *r)
+{
+    struct results *rs = ctx;
+    json_t *j;
+
+    if (r->ind != rs->ind) {
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s?, s:b, s:[]}", "id",
+                              r->ind->id, "clause", r->ind->clause, "name",
+                              r->ind->name, "unit", r->ind->unit,
+                              "lower_is_better", r->ind->lower_is_better,
+                              "results");
+        if (!o || json_array_append_new(rs->items, o))
+            return ZX_ENOMEM;
+        rs->cur = json_object_get(o, "results");
+        rs->ind = r->ind;
+    }
+    j = json_pack("{s:s, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:s,"
+                  " s:s, s:b}",
+                  "level", zx_level_name(r->level), "code", r->unit_code,
+                  "name", r->unit_name, "entities", (json_int_t)r->entities,
+                  "numerator", zx_result_figure_json(r->numerator), "denominator",
+                  zx_result_figure_json(r->denominator), "value", zx_result_figure_json(r->value),
+                  "target", zx_result_figure_json(r->target), "milestone",
+                  zx_result_figure_json(r->milestone), "baseline", zx_result_figure_json(r->baseline),
+                  "status", zx_status_id(r->status), "status_name",
+                  zx_status_name(r->status), "above_range", r->above_range);
+    return j && json_array_append_new(rs->cur, j) == 0 ? 0 : ZX_ENOMEM;
+}
+
+static void get_indicators(zx_call *c)
+{
+    struct results rs = { 0 };
+    struct ind_query q;
+    int rc;
+
+    if (read_query(c, &q))
+        return;
     rs.items = json_array();
-    rc = zx_engine_eval(e, ind, year, levels,
-                        c->role == ZX_ROLE_INSPECTOR && !(code && *code)
-                            ? 0 : unit,
-                        add_result, &rs);
+    rc = eval_query(c, &q, add_result, &rs);
     if (rc) {
         json_decref(rs.items);
         zx_api_fail(c, rc, NULL);
         return;
     }
-    zx_api_json(c, 200, json_pack("{s:i, s:b, s:o}", "year", year,
-                                  "accepted_only", e != c->engine,
+    zx_api_json(c, 200, json_pack("{s:i, s:b, s:o}", "year", q.year,
+                                  "accepted_only", q.e != c->engine,
                                   "indicators", rs.items));
+}
+
+/* ---- indicators as a workbook ------------------------------------------- */
+
+/* The columns of the export, with their widths in Excel's units. */
+enum { COL_ID, COL_CLAUSE, COL_NAME, COL_YEAR, COL_LEVEL, COL_CODE,
+       COL_UNIT, COL_NUM, COL_DEN, COL_VALUE, COL_MEASURE, COL_MILESTONE,
+       COL_TARGET, COL_BASELINE, COL_STATUS, NCOLS };
+
+static const struct {
+    const char *title;
+    double width;
+} sheet_cols[NCOLS] = {
+    { "指标编号", 22 }, { "条款", 9 }, { "指标", 36 }, { "年度", 7 },
+    { "层级", 7 }, { "单位代码", 13 }, { "单位", 30 }, { "分子", 10 },
+    { "分母", 10 }, { "值", 10 }, { "计量单位", 9 }, { "阶段目标", 10 },
+    { "最终目标", 10 }, { "基线值", 10 }, { "状态", 10 },
+};
+
+struct sheet {
+    lxw_worksheet *ws;
+    lxw_format *fig;           /* values and targets: two decimals */
+    lxw_row_t row;             /* the next row to write */
+    lxw_error err;             /* the first error of libxlsxwriter */
+};
+
+static void put_text(struct sheet *sh, lxw_col_t col, const char *s,
+                     lxw_format *f)
+{
+    if (!sh->err && s)
+        sh->err = worksheet_write_string(sh->ws, sh->row, col, s, f);
+}
+
+/* A figure; a cell left empty where there is none (NaN). */
+static void put_num(struct sheet *sh, lxw_col_t col, double v, lxw_format *f)
+{
+    if (!sh->err && !isnan(v))
+        sh->err = worksheet_write_number(sh->ws, sh->row, col, v, f);
+}
+
+static int add_row(void *ctx, const zx_result *r)
+{
+    struct sheet *sh = ctx;
+
+    put_text(sh, COL_ID, r->ind->id, NULL);
+    put_text(sh, COL_CLAUSE, r->ind->clause, NULL);
+    put_text(sh, COL_NAME, r->ind->name, NULL);
+    put_num(sh, COL_YEAR, r->year, NULL);
+    put_text(sh, COL_LEVEL, zx_values_level_title(r->level), NULL);
+    put_text(sh, COL_CODE, r->unit_code, NULL);
+    put_text(sh, COL_UNIT, r->unit_name, NULL);
+    put_num(sh, COL_NUM, r->numerator, NULL);
+    put_num(sh, COL_DEN, r->denominator, NULL);
+    put_num(sh, COL_VALUE, r->value, sh->fig);
+    put_text(sh, COL_MEASURE, r->ind->unit, NULL);
+    put_num(sh, COL_MILESTONE, r->milestone, sh->fig);
+    put_num(sh, COL_TARGET, r->target, sh->fig);
+    put_num(sh, COL_BASELINE, r->baseline, sh->fig);
+    put_text(sh, COL_STATUS, zx_status_name(r->status), NULL);
+    sh->row++;
+    return sh->err ? ZX_EIO : 0;
+}
+
+/* A column chart of the values of one indicator's rows, beside them. */
+static void add_chart(lxw_workbook *wb, struct sheet *sh,
+                      const zx_indicator *ind, int year)
+{
+    lxw_chart *ch = workbook_add_chart(wb, LXW_CHART_COLUMN);
+    lxw_chart_options at = { .x_scale = 1.6, .y_scale = 1.4 };
+    lxw_chart_series *s;
+    char title[512];
+
+    if (!ch) {
+        sh->err = LXW_ERROR_MEMORY_MALLOC_FAILED;
+        return;
+    }
+    snprintf(title, sizeof(title), "%s（%d 年）", ind->name, year);
+    chart_title_set_name(ch, title);
+    chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
+    s = chart_add_series(ch, NULL, NULL);
+    if (!s) {
+        sh->err = LXW_ERROR_MEMORY_MALLOC_FAILED;
+        return;
+    }
+    chart_series_set_categories(s, "指标", 1, COL_UNIT, sh->row - 1, COL_UNIT);
+    chart_series_set_values(s, "指标", 1, COL_VALUE, sh->row - 1, COL_VALUE);
+    sh->err = worksheet_insert_chart_opt(sh->ws, 1, NCOLS + 1, ch, &at);
+}
+
+/* Writes the workbook of q to path.  Returns 0, or a ZX_ error after
+ * which the file may be missing or partial. */
+static int write_workbook(zx_call *c, const struct ind_query *q,
+                          const char *path)
+{
+    lxw_workbook *wb = workbook_new(path);
+    struct sheet sh = { 0 };
+    lxw_format *head;
+    lxw_worksheet *notes = NULL;
+    int synthetic = zx_export_synthetic(c->db), rc;
+    lxw_col_t i;
+
+    if (!wb)
+        return ZX_ENOMEM;
+    sh.ws = workbook_add_worksheet(wb, "指标");
+    head = workbook_add_format(wb);
+    sh.fig = workbook_add_format(wb);
+    if (synthetic)
+        notes = workbook_add_worksheet(wb, "说明");
+    if (!sh.ws || !head || !sh.fig || (synthetic && !notes)) {
+        lxw_workbook_free(wb);
+        return ZX_ENOMEM;
+    }
+    format_set_bold(head);
+    format_set_num_format(sh.fig, "0.00");
+    for (i = 0; i < NCOLS; i++) {
+        worksheet_set_column(sh.ws, i, i, sheet_cols[i].width, NULL);
+        put_text(&sh, i, sheet_cols[i].title, head);
+    }
+    worksheet_freeze_panes(sh.ws, 1, 0);
+    sh.row = 1;
+    rc = eval_query(c, q, add_row, &sh);
+    if (!rc && !sh.err && sh.row > 1) {
+        worksheet_autofilter(sh.ws, 0, 0, sh.row - 1, NCOLS - 1);
+        if (q->ind)
+            add_chart(wb, &sh, q->ind, q->year);
+    }
+    if (notes && !sh.err) {
+        worksheet_set_column(notes, 0, 0, 60, NULL);
+        sh.err = worksheet_write_string(notes, 0, 0, zx_demo_banner, head);
+    }
+    if (rc || sh.err) {
+        lxw_workbook_free(wb);
+        if (rc)
+            return rc;
+        return sh.err == LXW_ERROR_MEMORY_MALLOC_FAILED ? ZX_ENOMEM : ZX_EIO;
+    }
+    return workbook_close(wb) ? ZX_EIO : 0; /* which frees wb either way */
+}
+
+/* GET /api/indicators/export: the results GET /api/indicators gives for
+ * the same arguments, as a workbook of one row per unit and indicator,
+ * with a chart of the values when it is one indicator.  libxlsxwriter
+ * writes only to a named file: a private temporary one, removed as soon
+ * as it is open for sending. */
+static void export_indicators(zx_call *c)
+{
+    static const char xlsx_type[] =
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    struct ind_query q;
+    zx_api_scratch tmp;
+    char filename[512];
+    int rc;
+
+    if (read_query(c, &q) || zx_api_scratch_open(c, &tmp, "export.xlsx"))
+        return;
+    if ((rc = write_workbook(c, &q, tmp.path))) {
+        zx_api_scratch_close(&tmp);
+        if (rc == ZX_EIO)
+            zx_api_error(c, 500, "internal", "无法生成指标表");
+        else
+            zx_api_fail(c, rc, NULL);
+        return;
+    }
+    snprintf(filename, sizeof(filename), "%s%s%s_%d年.xlsx", q.name,
+             q.name[0] ? "_" : "", q.ind ? q.ind->name : "指标监测", q.year);
+    if (zx_export_synthetic(c->db))
+        zx_http_resp_header(c->resp, "X-Zhenxing-Synthetic", "1");
+    zx_api_answer_file(c, &tmp, xlsx_type, filename);
 }
 
 /* ---- values ------------------------------------------------------------- */
@@ -488,6 +708,7 @@ const zx_route zx_api_plan_routes[] = {
     { "GET", "/api/plan/text", ZX_ROLE_ANY, get_plan_text, 0 },
     { "PUT", "/api/plan", ZX_ROLE_ADMIN, put_plan, 0 },
     { "GET", "/api/indicators", ZX_ROLE_ANY, get_indicators, ZX_ROUTE_CACHED },
+    { "GET", "/api/indicators/export", ZX_ROLE_ANY, export_indicators, 0 },
     { "GET", "/api/values", ZX_ROLE_ANY, get_values, 0 },
     { "PUT", "/api/values", ZX_ROLE_ADMIN | ZX_ROLE_TOWN | ZX_ROLE_SCHOOL,
       put_values, 0 },

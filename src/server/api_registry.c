@@ -768,118 +768,33 @@ struct fval {
     char month[24];            /* MONTH: "YYYY-MM" */
 };
 
-/* Checks raw as a cell of col into *v, with ingest.c's rules and words.
- * Returns 0, or -1 with the problem in err. */
+/* Checks raw as a cell of col into *v, with the importer's rules and
+ * words (zx_ingest_check).  Returns 0, or -1 with the problem in err. */
 static int check_field(const zx_coldef *col, const char *raw, struct fval *v,
                        char *err, size_t cap)
 {
-    const zx_codelist *list;
-    char desc[1024], *end;
-    double max;
-    size_t n;
-    int y, m, d, k;
-    time_t now;
+    time_t now = time(NULL);
     struct tm tm;
+    zx_cell cell;
+    int rc;
 
     memset(v, 0, sizeof(*v));
     if (strlen(raw) >= sizeof(v->s)) {
         snprintf(err, cap, "“%s”过长", col->header);
         return -1;
     }
-    zx_text_norm(raw, v->s, col->type == ZX_COL_TEXT && col->digits == 0
-                                ? 0 : ZX_NORM_PUNCT | ZX_NORM_SQUASH);
-    if (!v->s[0]) {
-        if (col->required == 1) {
-            snprintf(err, cap, "“%s”不能为空", col->header);
-            return -1;
-        }
-        return 0;
-    }
-    v->set = 1;
-    switch (col->type) {
-    case ZX_COL_TEXT:
-        n = strlen(v->s);
-        if (col->digits > 0 && (n != (size_t)col->digits ||
-                                strspn(v->s, "0123456789") != n)) {
-            snprintf(err, cap, "“%s”应为 %d 位数字，实为“%s”", col->header,
-                     col->digits, v->s);
-            return -1;
-        }
-        if (col->digits < 0 &&
-            strspn(v->s, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                         "abcdefghijklmnopqrstuvwxyz-_") != n) {
-            snprintf(err, cap, "“%s”只能包含字母、数字、- 和 _，实为“%s”",
-                     col->header, v->s);
-            return -1;
-        }
-        if (col->maxlen && zx_text_chars(v->s) > (size_t)col->maxlen) {
-            snprintf(err, cap, "“%s”过长（最多 %d 个字）", col->header,
-                     col->maxlen);
-            return -1;
-        }
-        return 0;
-    case ZX_COL_CODE:
-        list = zx_codes_get(col->codelist);
-        if ((k = zx_codes_find(list, v->s)) < 0) {
-            zx_codes_describe(list, 1, desc, sizeof(desc));
-            snprintf(err, cap, "“%s”的值“%s”无效，应为：%s", col->header,
-                     v->s, desc);
-            return -1;
-        }
-        v->code = &list->items[k];
-        if (list->numeric)
-            v->i = atoll(v->code->code);
-        return 0;
-    case ZX_COL_INT:
-    case ZX_COL_YEAR:
-        max = col->type == ZX_COL_YEAR ? zx_sheetdef_year_max(col) : col->max;
-        n = strlen(v->s);
-        if (col->type == ZX_COL_YEAR && n > 3 && strcmp(v->s + n - 3, "年") == 0)
-            v->s[n - 3] = '\0';
-        if (zx_text_parse_int(v->s, &v->i)) {
-            snprintf(err, cap, "“%s”应为整数，实为“%s”", col->header, raw);
-            return -1;
-        }
-        if (v->i < col->min || v->i > max) {
-            snprintf(err, cap, "“%s”为 %lld，超出允许范围 %g～%g",
-                     col->header, v->i, col->min, max);
-            return -1;
-        }
-        return 0;
-    case ZX_COL_DEC:
-        v->d = strtod(v->s, &end);
-        if (*end || end == v->s) {
-            snprintf(err, cap, "“%s”应为数字，实为“%s”", col->header, raw);
-            return -1;
-        }
-        if (v->d < col->min || v->d > col->max) {
-            snprintf(err, cap, "“%s”为 %s，超出允许范围 %g～%g", col->header,
-                     v->s, col->min, col->max);
-            return -1;
-        }
-        return 0;
-    case ZX_COL_MONTH:
-        if (zx_text_parse_date(v->s, 0, &y, &m, &d)) {
-            snprintf(err, cap, "“%s”无法识别“%s”，请写成 1985-03 或 1985年3月",
-                     col->header, raw);
-            return -1;
-        }
-        now = time(NULL);
-        localtime_r(&now, &tm);
-        if (y * 100 + m > (tm.tm_year + 1900) * 100 + tm.tm_mon + 1) {
-            snprintf(err, cap, "“%s”为 %04d-%02d，晚于当前日期", col->header,
-                     y, m);
-            return -1;
-        }
-        if (y < 1930) {
-            snprintf(err, cap, "“%s”为 %04d-%02d，早于 1930 年，请检查",
-                     col->header, y, m);
-            return -1;
-        }
-        snprintf(v->month, sizeof(v->month), "%04d-%02d", y, m);
-        return 0;
-    }
-    return 0;
+    localtime_r(&now, &tm);
+    rc = zx_ingest_check(col, raw, ZX_CELL_TEXT,
+                         (tm.tm_year + 1900) * 100 + tm.tm_mon + 1, v->s,
+                         &cell, err, cap);
+    /* a filled field that fails is still filled: the checks across
+     * fields must not take it for blank */
+    v->set = cell.set;
+    v->i = cell.i;
+    v->d = cell.d;
+    v->code = cell.code;
+    memcpy(v->month, cell.month, sizeof(v->month));
+    return rc;
 }
 
 /* Whether two checked values of col are the same value (as the registry
@@ -1425,66 +1340,6 @@ static void list_enrolment(zx_call *c)
 
 /* ---- files of one request ------------------------------------------------- */
 
-/* A private directory (mode 0700, under $TMPDIR or /tmp) for the one file
- * a request reads or writes: an upload or a generated workbook holds
- * personal data, and the exporters stage their output beside it, so
- * nothing of it should be readable by other local users even briefly. */
-struct scratch {
-    char dir[PATH_MAX];
-    char path[PATH_MAX + 64];
-};
-
-static int scratch_open(zx_call *c, struct scratch *s, const char *leaf)
-{
-    const char *tmp = getenv("TMPDIR");
-    int n;
-
-    s->path[0] = '\0';
-    if (!tmp || !*tmp)
-        tmp = "/tmp";
-    n = snprintf(s->dir, sizeof(s->dir), "%s/zhenxing-XXXXXX", tmp);
-    if (n < 0 || (size_t)n >= sizeof(s->dir) - 64 || !mkdtemp(s->dir)) {
-        s->dir[0] = '\0';
-        zx_api_error(c, 500, "internal", "无法创建临时文件：%s",
-                     zx_export_strerror(errno));
-        return -1;
-    }
-    snprintf(s->path, sizeof(s->path), "%s/%.60s", s->dir, leaf);
-    return 0;
-}
-
-/* Removes the file and the directory; safe to call twice. */
-static void scratch_close(struct scratch *s)
-{
-    if (!s->dir[0])
-        return;
-    unlink(s->path);
-    rmdir(s->dir);
-    s->dir[0] = '\0';
-}
-
-/* Answers with the file at s->path, offered for download as filename.
- * The file is removed at once: the descriptor keeps it readable until
- * the HTTP layer has sent it (and closes it), so a big export is never
- * copied into memory and nothing is left behind. */
-static void answer_file(zx_call *c, struct scratch *s, const char *type,
-                        const char *filename)
-{
-    int fd = open(s->path, O_RDONLY | O_CLOEXEC);
-    struct stat sb;
-
-    scratch_close(s);
-    if (fd < 0 || fstat(fd, &sb)) {
-        if (fd >= 0)
-            close(fd);
-        zx_api_error(c, 500, "internal", "无法读取生成的文件：%s",
-                     zx_export_strerror(errno));
-        return;
-    }
-    zx_api_bytes(c, NULL, 0, type, filename);
-    c->resp->fd = fd;
-    c->resp->fd_size = sb.st_size;
-}
 
 static const char xlsx_type[] =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -1811,7 +1666,7 @@ static void import(zx_call *c)
     const zx_http_part *file = zx_http_part_get(c->req, "file");
     const zx_http_part *dpart = zx_http_part_get(c->req, "dry_run");
     int values = strcmp(kind, "values") == 0, dry = 1;
-    struct scratch s;
+    zx_api_scratch s;
     char ext[16], leaf[32];
 
     if (!values && !zx_sheetdef_get(kind)) {
@@ -1839,19 +1694,19 @@ static void import(zx_call *c)
     }
     name = upload_name(file->filename, ext);
     snprintf(leaf, sizeof(leaf), "upload%s", ext);
-    if (scratch_open(c, &s, leaf))
+    if (zx_api_scratch_open(c, &s, leaf))
         return;
     if (save_upload(s.path, file->data, file->len)) {
         zx_api_error(c, 500, "internal", "无法保存上传的文件：%s",
                      zx_export_strerror(errno));
-        scratch_close(&s);
+        zx_api_scratch_close(&s);
         return;
     }
     if (values)
         import_values(c, s.path, name, dry);
     else
         import_registry(c, kind, s.path, name, dry);
-    scratch_close(&s);
+    zx_api_scratch_close(&s);
 }
 
 /* ---- exports and templates ------------------------------------------------ */
@@ -1871,7 +1726,7 @@ static void export_kind(zx_call *c)
     const zx_sheetdef *def = zx_sheetdef_get(kind);
     enum zx_export_format fmt = ZX_EXPORT_XLSX;
     struct sight sg;
-    struct scratch s;
+    zx_api_scratch s;
     char err[512], leaf[32], filename[128];
     int rc;
 
@@ -1893,12 +1748,12 @@ static void export_kind(zx_call *c)
         return;
     }
     snprintf(leaf, sizeof(leaf), "export.%s", zx_export_format_name(fmt));
-    if (scratch_open(c, &s, leaf))
+    if (zx_api_scratch_open(c, &s, leaf))
         return;
     rc = zx_export(c->db, kind, fmt, s.path, NULL, NULL, NULL, err,
                    sizeof(err));
     if (rc) {
-        scratch_close(&s);
+        zx_api_scratch_close(&s);
         zx_api_error(c, rc == ZX_EINVAL ? 422 : 500,
                      rc == ZX_EINVAL ? "invalid" : "internal", "%s", err);
         return;
@@ -1907,7 +1762,7 @@ static void export_kind(zx_call *c)
         zx_http_resp_header(c->resp, "X-Zhenxing-Synthetic", "1");
     snprintf(filename, sizeof(filename), "%s.%s", def->title,
              zx_export_format_name(fmt));
-    answer_file(c, &s, types[fmt], filename);
+    zx_api_answer_file(c, &s, types[fmt], filename);
 }
 
 /* GET /api/templates/:kind: the blank import workbook of a registry sheet
@@ -1921,7 +1776,7 @@ static void template(zx_call *c)
 {
     const char *kind = c->params[0];
     const zx_sheetdef *def = NULL;
-    struct scratch s;
+    zx_api_scratch s;
     char filename[128];
     int level = -1, rc, e;
 
@@ -1947,14 +1802,14 @@ static void template(zx_call *c)
                      "enrolment、teachers 或 roles）", kind);
         return;
     }
-    if (scratch_open(c, &s, "template.xlsx"))
+    if (zx_api_scratch_open(c, &s, "template.xlsx"))
         return;
     rc = def ? zx_template_write(kind, s.path)
              : zx_values_template(c->db, c->plan, (enum zx_level)level,
                                   s.path, NULL);
     e = errno;
     if (rc) {
-        scratch_close(&s);
+        zx_api_scratch_close(&s);
         if (rc == ZX_ENOTFOUND)
             zx_api_error(c, 404, "not_found", "现行计划中没有按%s填报的数据项",
                          zx_values_level_title((enum zx_level)level));
@@ -1970,7 +1825,7 @@ static void template(zx_call *c)
     else
         snprintf(filename, sizeof(filename), "%s数据填报模板.xlsx",
                  zx_values_level_title((enum zx_level)level));
-    answer_file(c, &s, xlsx_type, filename);
+    zx_api_answer_file(c, &s, xlsx_type, filename);
 }
 
 const zx_route zx_api_registry_routes[] = {

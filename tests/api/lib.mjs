@@ -366,8 +366,9 @@ export function scopeOf(world, key) {
   }
 }
 
-// Builds a world.  opts.scale: demo scale (1 = one city of ~130 schools).
-export async function startWorld({ scale = 1, roles = true } = {}) {
+// Builds a world.  opts.scale: demo scale (1 = one city of ~130 schools);
+// opts.serverArgs: more arguments of `zhenxing serve`.
+export async function startWorld({ scale = 1, roles = true, serverArgs = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'zx-api-'));
   const db = join(dir, 'zx.db');
   let r = zx(db, ['init']);
@@ -375,7 +376,7 @@ export async function startWorld({ scale = 1, roles = true } = {}) {
   r = zx(db, ['demo', '--scale', String(scale)]);
   assert.equal(r.status, 0, `demo: ${r.stderr}`);
   const facts = loadFacts(db);
-  const server = await Server.start(db, dir);
+  const server = await Server.start(db, dir, { args: serverArgs });
   assert.ok(server.adminPassword, `no admin password in the first start's output:\n${server.stdout}`);
   const world = {
     dir, db, facts, server, clients: [], accounts: {},
@@ -410,7 +411,10 @@ export async function startWorld({ scale = 1, roles = true } = {}) {
   world.as = async (key) => {
     if (key === 'admin') return world.admin;
     if (!sessions[key]) {
-      const c = world.client();
+      // each role from an address of its own, as in life: failed
+      // password checks count per address too
+      const n = Object.keys(ROLE_ACCOUNTS).indexOf(key) + 2;
+      const c = world.client({ localAddress: `127.0.${n}.1` });
       const a = world.accounts[key];
       const res = await c.login(a.name, a.password);
       assert.equal(res.status, 200, `login ${a.name}: ${res.text}`);

@@ -19,6 +19,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { inflateRawSync } from 'node:zlib';
 import {
   startWorld, stopWorld, readRoutes, scopeOf, assertError, TIMEOUT,
 } from './lib.mjs';
@@ -275,6 +276,48 @@ const MATRIX = {
         { then: (r) => v.codesInScope(codes(r), 'indicators?unit=') });
       await v.units(['town'], (name) => ['GET', '/api/indicators', { query: { unit: name, year: 2021 } }],
         'indicators?unit=NAME', { byName: true, then: (r) => v.codesInScope(codes(r), 'indicators?unit=NAME') });
+    },
+  },
+  'GET /api/indicators/export': {
+    async check(v) {
+      // The strings of the workbook (xl/sharedStrings.xml, found through
+      // the zip's central directory): what the leak check reads in JSON.
+      const workbookText = (buf) => {
+        const end = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+        let at = buf.readUInt32LE(end + 16);
+        for (let i = buf.readUInt16LE(end + 10); i > 0; i--) {
+          const [nameLen, extraLen, commentLen] = [28, 30, 32].map((o) => buf.readUInt16LE(at + o));
+          if (buf.toString('utf8', at + 46, at + 46 + nameLen) === 'xl/sharedStrings.xml') {
+            const local = buf.readUInt32LE(at + 42);
+            const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+            const data = buf.subarray(start, start + buf.readUInt32LE(at + 20));
+            return (buf.readUInt16LE(at + 10) === 8 ? inflateRawSync(data) : data).toString('utf8');
+          }
+          at += 46 + nameLen + extraLen + commentLen;
+        }
+        return '';
+      };
+      // the same rows as GET /api/indicators with the same arguments
+      const sameAsJson = async (r, query, what) => {
+        v.ok(r, what);
+        assert.match(r.headers['content-type'], /spreadsheetml/, what);
+        assert.equal(r.buf.subarray(0, 2).toString(), 'PK', what);
+        const text = workbookText(r.buf);
+        assertNoLeak(v.role, { headers: { 'content-type': 'text/xml' }, text }, JSON.stringify(query), what);
+        const codes = [...text.matchAll(/<t>([^<]*)<\/t>/g)].map((m) => m[1]).filter((t) => F.units.some((u) => u.code === t));
+        v.codesInScope(codes, what);
+        const json = await v.get('/api/indicators', query);
+        const want = new Set(json.json.indicators.flatMap((i) => i.results.map((x) => x.code)));
+        assert.deepEqual(new Set(codes), want, `${v.role} ${what}: the workbook's units differ from /api/indicators`);
+      };
+      const all = { year: 2021 };
+      await sameAsJson(await v.get('/api/indicators/export', all), all, 'indicators export');
+      await v.units(['city', 'town', 'group', 'school'],
+        (code) => ['GET', '/api/indicators/export', { query: { unit: code, id: 'subsidy-paid', year: 2021, level: 'all' } }],
+        'indicators export?unit=', {
+          then: (r, u) => sameAsJson(r, { unit: u.code, id: 'subsidy-paid', year: 2021, level: 'all' }, `indicators export?unit=${u.code}`),
+        });
+      assertError(await v.get('/api/indicators/export', { id: 'no-such-indicator' }), 404, 'not_found');
     },
   },
   'GET /api/values': {
