@@ -113,14 +113,14 @@ check: $(BIN) $(TEST_BIN)
 	@tests/run.sh $(BUILD)
 	@ZX_BIN=$(abspath $(BIN)) node --test tests/api/ tests/web/
 
-$(BUILD)/bench/latency: bench/indicators/latency.c $(LIB)
+$(BUILD)/bench/%: bench/indicators/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
 
-bench: $(BIN) $(BUILD)/bench/latency
+bench: $(BIN) $(BUILD)/bench/latency $(BUILD)/bench/compute
 	@scripts/deps.sh --bench
 	@bench/import/run.sh $(BIN)
-	@bench/indicators/run.sh $(BIN) province $(BUILD)/bench/latency
+	@bench/indicators/run.sh $(BIN) province $(BUILD)/bench
 	@bench/http/run.sh $(BIN) province
 
 clean:

@@ -47,7 +47,7 @@ int main(int argc, char **argv)
     zx_engine *e = NULL;
     zx_diag *d = zx_diag_new();
     const zx_data_element *des;
-    char err[256], code[32];
+    char err[256] = "", code[32];
     int rounds = argc > 2 ? atoi(argv[2]) : 50, i, j = 0, ndes, results;
     int year;
     long long schools;
@@ -57,7 +57,9 @@ int main(int argc, char **argv)
         zx_planstore_get(db, &plan, d) ||
         zx_engine_open(db, plan, &e, d) || !(t = malloc(sizeof(double) *
                                                         (size_t)rounds))) {
-        fprintf(stderr, "latency: cannot open %s\n", argc > 1 ? argv[1] : "");
+        fprintf(stderr, "latency: cannot open %s: %s\n",
+                argc > 1 ? argv[1] : "",
+                zx_diag_count(d) ? zx_diag_get(d, 0)->msg : err);
         return 1;
     }
     des = zx_plan_elements(plan, &ndes);
