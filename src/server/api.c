@@ -313,6 +313,25 @@ int zx_api_unit(zx_call *c, const char *code, long long *id, char *kind)
     return 0;
 }
 
+int zx_api_sees_all(zx_call *c)
+{
+    sqlite3_stmt *st;
+    int all = 0;
+
+    /* an inspector's unit is the city, but it sees its schools only */
+    if (!c->scope || c->role == ZX_ROLE_INSPECTOR)
+        return 0;
+    st = zx_db_prepare(c->db, "SELECT kind = 'city' FROM org_unit"
+                              " WHERE id = ?1");
+    if (!st)
+        return 0;
+    sqlite3_bind_int64(st, 1, zx_scope_unit(c->scope));
+    if (sqlite3_step(st) == SQLITE_ROW)
+        all = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return all;
+}
+
 int zx_api_may_write(zx_call *c, long long unit_id)
 {
     if (c->scope && zx_scope_writes(c->scope, unit_id))

@@ -89,6 +89,7 @@ typedef struct zx_route {
 /* Route tables of each area, ended by an entry with method NULL. */
 extern const zx_route zx_api_auth_routes[];
 extern const zx_route zx_api_registry_routes[];
+extern const zx_route zx_api_files_routes[];
 extern const zx_route zx_api_plan_routes[];
 extern const zx_route zx_api_tasks_routes[];
 extern const zx_route zx_api_audit_routes[];
@@ -180,6 +181,9 @@ json_t *zx_api_list_json(json_t *items, long long total, long long offset,
  * bytes, may be NULL).  Returns 0, or -1 after answering 404 when there
  * is no such unit or the caller does not see it. */
 int zx_api_unit(zx_call *c, const char *code, long long *id, char *kind);
+
+/* Whether the caller sees the whole city (管理员, a city-level 领导). */
+int zx_api_sees_all(zx_call *c);
 
 /* Whether the caller may change data of unit id; answers 403 when not. */
 int zx_api_may_write(zx_call *c, long long unit_id);

@@ -174,7 +174,8 @@ static int worker_refresh(struct worker *w)
 /* ---- routes ------------------------------------------------------------- */
 
 static const zx_route *const tables[] = {
-    zx_api_auth_routes, zx_api_registry_routes, zx_api_plan_routes,
+    zx_api_auth_routes, zx_api_registry_routes, zx_api_files_routes,
+    zx_api_plan_routes,
     zx_api_tasks_routes, zx_api_audit_routes, zx_api_review_routes,
 };
 
