@@ -117,11 +117,17 @@ $(BUILD)/bench/%: bench/indicators/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
 
-bench: $(BIN) $(BUILD)/bench/latency $(BUILD)/bench/compute
+$(BUILD)/bench/assign-%: bench/assign/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+bench: $(BIN) $(BUILD)/bench/latency $(BUILD)/bench/compute \
+       $(BUILD)/bench/assign-solve
 	@scripts/deps.sh --bench
 	@bench/import/run.sh $(BIN)
 	@bench/indicators/run.sh $(BIN) province $(BUILD)/bench
 	@bench/http/run.sh $(BIN) province
+	@bench/assign/run.sh $(BUILD)/bench/assign-solve
 
 clean:
 	rm -rf build build-san

@@ -13,7 +13,8 @@ libsodium-dev libcsv-dev libxlsxwriter-dev libzip-dev libexpat1-dev
 libcriterion-dev libyaml-dev libmicrohttpd-dev chromium
 fonts-wqy-microhei"
 
-[ "${1:-}" = "--bench" ] && PKGS="$PKGS python3-pandas wrk nginx-light"
+[ "${1:-}" = "--bench" ] &&
+    PKGS="$PKGS python3-pandas python3-scipy wrk nginx-light"
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -65,6 +65,15 @@ Test(demoplan, fills_values_and_progress)
                  2021);
     cr_assert_eq(zx_db_int(db, "SELECT count(*) FROM audit WHERE action ="
                                " 'demo' AND tbl = 'data_value'", NULL, 0), 1);
+    /* the pairing programmes' candidates are there to propose from */
+    cr_assert(st.pool_members > 0);
+    cr_assert_eq(zx_db_int(db, "SELECT count(*) FROM pairing_pool", NULL, 0),
+                 st.pool_members);
+    cr_assert_eq(zx_db_int(db, "SELECT count(DISTINCT programme) FROM"
+                               " pairing_pool WHERE side = 'mentee'", NULL, 0),
+                 4);
+    cr_assert_eq(zx_db_int(db, "SELECT count(*) FROM pairing", NULL, 0), 0,
+                 "pairs are the office's to propose");
     /* a plan in motion: some targets met, some behind */
     cr_assert_eq(zx_engine_open(db, plan, &e, diag), ZX_OK);
     cr_assert_eq(zx_engine_eval(e, NULL, 2021, 1u << ZX_LEVEL_CITY, 0,

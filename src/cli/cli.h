@@ -96,6 +96,9 @@ int zx_cmd_user(zx_cli *cli, int argc, char **argv);
 int zx_cmd_backup(zx_cli *cli, int argc, char **argv);
 int zx_cmd_review(zx_cli *cli, int argc, char **argv);
 int zx_cmd_serve(zx_cli *cli, int argc, char **argv);
+int zx_cmd_pairing(zx_cli *cli, int argc, char **argv);
+int zx_cmd_training(zx_cli *cli, int argc, char **argv);
+int zx_cmd_gaps(zx_cli *cli, int argc, char **argv);
 
 /* `import values FILE` and `template values ...` (cmd_values.c). */
 int zx_cli_import_values(zx_cli *cli, const char *file, int dry_run);
@@ -106,5 +109,8 @@ extern const char zx_usage_init[], zx_usage_demo[], zx_usage_import[],
     zx_usage_plan[], zx_usage_indicators[], zx_usage_tasks[],
     zx_usage_task[], zx_usage_values[], zx_usage_audit[], zx_usage_user[],
     zx_usage_backup[], zx_usage_review[], zx_usage_serve[];
+extern const char zx_usage_pairing[];
+extern const char zx_usage_training[];
+extern const char zx_usage_gaps[];
 
 #endif

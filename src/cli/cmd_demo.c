@@ -114,8 +114,9 @@ static int fill_plan(zx_db *db, const zx_demo_opts *o)
         rc = zx_demoplan_fill(db, plan, o->seed, DEMO_AS_OF, &ps);
     if (rc == ZX_OK)
         printf("  计划进展（截至 %d 年底）：数据项取值 %lld 条，任务进展 %lld 条，"
-               "进展说明 %lld 条\n", DEMO_AS_OF, ps.values, ps.task_rows,
-               ps.notes);
+               "进展说明 %lld 条；结对帮扶候选 %lld 人（校）\n",
+               DEMO_AS_OF, ps.values, ps.task_rows, ps.notes,
+               ps.pool_members);
     else
         fprintf(stderr, "zhenxing demo: 计划进展未能生成：%s\n",
                 zx_strerror(rc));

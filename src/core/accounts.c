@@ -68,14 +68,8 @@ static int hash_password(const char *password, char out[crypto_pwhash_STRBYTES])
 static int audit_account(zx_db *db, const char *actor, const char *action,
                          const char *name, json_t *old, json_t *new_)
 {
-    char *o = old ? json_dumps(old, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    char *n = new_ ? json_dumps(new_, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-    zx_audit_entry e = { actor, "", action, "account", name, o, n };
-    int rc = (old && !o) || (new_ && !n) ? ZX_ENOMEM : zx_audit_append(db, &e);
-
-    free(o);
-    free(n);
-    return rc;
+    return zx_audit_append_json(db, actor, action, "account", name, old,
+                                new_);
 }
 
 int zx_accounts_add(zx_db *db, const char *name, const char *role,

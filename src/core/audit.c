@@ -49,6 +49,23 @@ static void hash_entry(const unsigned char *prev, int prevlen,
     crypto_hash_sha256_final(&st, out);
 }
 
+int zx_audit_append_json(zx_db *db, const char *actor, const char *action,
+                         const char *tbl, const char *key,
+                         const json_t *old, const json_t *new_)
+{
+    const size_t flags = JSON_COMPACT | JSON_SORT_KEYS |
+                         JSON_REAL_PRECISION(15);
+    char *o = old ? json_dumps(old, flags) : NULL;
+    char *n = new_ ? json_dumps(new_, flags) : NULL;
+    zx_audit_entry e = { actor, "", action, tbl, key, o, n };
+    int rc = (old && !o) || (new_ && !n) ? ZX_ENOMEM
+                                          : zx_audit_append(db, &e);
+
+    free(o);
+    free(n);
+    return rc;
+}
+
 /* The chain alone cannot tell its newest entries were cut off: the id
  * and hash of the head are kept in meta too, in the same transaction. */
 static int set_head(zx_db *db, long long id, const unsigned char hash[32])

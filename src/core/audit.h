@@ -27,6 +27,14 @@ typedef struct zx_audit_entry {
 /* Appends e to the log, inside the caller's transaction. */
 int zx_audit_append(zx_db *db, const zx_audit_entry *e);
 
+/* zx_audit_append for values held as JSON: old and new_ (NULL: none)
+ * are written compactly, keys sorted, reals to 15 significant digits,
+ * so that the same change always reads the same.  They stay the
+ * caller's.  Returns ZX_OK, ZX_ENOMEM or ZX_EDB. */
+int zx_audit_append_json(zx_db *db, const char *actor, const char *action,
+                         const char *tbl, const char *key,
+                         const json_t *old, const json_t *new_);
+
 /* Checks the whole chain, and that it ends at the head recorded with the
  * last append (so cutting off the newest entries shows too).  Returns
  * ZX_OK when intact; otherwise ZX_EDATA with the id of the first entry

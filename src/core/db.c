@@ -425,6 +425,60 @@ static const char *const migrations[] = {
     " ON data_value_accepted BEGIN"
     "  INSERT INTO stamp VALUES ('value:' || old.element, 1)"
     "  ON CONFLICT(key) DO UPDATE SET version = version + 1; END;",
+
+    /* 8: the training ledger (training.h, clauses 3.4.2-T2, T3, T5).
+     * Bases, the course catalogue and enrolments in electives; the
+     * completions stay in training_record, which the indicators read,
+     * now linked to their course when it is in the catalogue (NULL for a
+     * course outside it, known by its name).  One teacher, course and
+     * day is one record: the index keys a catalogue course by id and any
+     * other by name (an integer never equals a text in SQLite, so the
+     * two cannot collide).  The new tables raise stamps like the other
+     * mechanisms' tables, so an indicator may read them as soon as the
+     * compiler knows them. */
+    "CREATE TABLE training_base ("
+    "  id      INTEGER PRIMARY KEY,"
+    "  name    TEXT NOT NULL UNIQUE,"
+    "  kind    TEXT NOT NULL"
+    "          CHECK (kind IN ('学校基地','学科基地','培训机构')),"
+    "  unit_id INTEGER REFERENCES school(unit_id),"
+    "  subject INTEGER,"
+    "  CHECK ((kind = '培训机构') = (unit_id IS NULL)),"
+    "  CHECK ((kind = '学科基地') = (subject IS NOT NULL))"
+    ") STRICT;"
+    "CREATE TABLE course ("
+    "  id        INTEGER PRIMARY KEY,"
+    "  code      TEXT NOT NULL UNIQUE,"
+    "  name      TEXT NOT NULL,"
+    "  base_id   INTEGER REFERENCES training_base(id),"
+    "  hours     REAL NOT NULL CHECK (hours > 0),"
+    "  subject   INTEGER,"
+    "  stage     INTEGER,"
+    "  required  INTEGER NOT NULL DEFAULT 0 CHECK (required IN (0,1)),"
+    "  capacity  INTEGER CHECK (capacity IS NULL OR capacity > 0),"
+    "  starts_on TEXT NOT NULL,"
+    "  ends_on   TEXT NOT NULL,"
+    "  special   INTEGER NOT NULL DEFAULT 1 CHECK (special IN (0,1)),"
+    "  CHECK (ends_on >= starts_on),"
+    "  CHECK (required = 0 OR capacity IS NULL)"
+    ") STRICT;"
+    "CREATE INDEX course_base ON course(base_id);"
+    "CREATE TABLE course_enrolment ("
+    "  course_id   INTEGER NOT NULL REFERENCES course(id),"
+    "  teacher_id  INTEGER NOT NULL REFERENCES teacher(id),"
+    "  enrolled_at TEXT NOT NULL,"
+    "  PRIMARY KEY (course_id, teacher_id)"
+    ") STRICT, WITHOUT ROWID;"
+    "CREATE INDEX course_enrolment_teacher ON course_enrolment(teacher_id);"
+    "ALTER TABLE training_record ADD COLUMN"
+    "  course_id INTEGER REFERENCES course(id);"
+    "CREATE UNIQUE INDEX training_record_once ON training_record("
+    "  teacher_id, coalesce(course_id, course), done_on);"
+    "CREATE INDEX training_record_course ON training_record(course_id,"
+    "  teacher_id);"
+    STAMP_TRIGGERS("training_base")
+    STAMP_TRIGGERS("course")
+    STAMP_TRIGGERS("course_enrolment"),
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -8,6 +8,7 @@
  */
 #include "demoplan.h"
 #include "audit.h"
+#include "pairing.h"
 #include "tasks.h"
 #include "zx.h"
 
@@ -46,6 +47,7 @@ struct gen {
     unsigned long long seed;
     int first, last;           /* years filled */
     zx_demoplan_stats st;
+    long long training_records, training_enrolments;
 };
 
 /* One unit of an element's level with what the values depend on. */
@@ -339,6 +341,258 @@ static int fill_tasks(struct gen *g)
     return rc;
 }
 
+/* ---- the training ledger (3.4.2-T2, T3, T5; training.h) --------------- */
+
+/* The demo's catalogue: three required courses, one a year, and electives
+ * in spring (March to June) or autumn (September to December).  base: 0
+ * the teacher development centre, 1 the school base, 2 the subject base
+ * (both fall back to the centre in a city without such a school). */
+static const struct demo_course {
+    const char *code, *name;
+    int hours, year, autumn, required, special, capacity, base;
+} demo_courses[] = {
+    { "BX2020", "乡村教师师德师风专题", 30, 2020, 0, 1, 1, 0, 0 },
+    { "BX2021", "新课程标准与乡村课堂", 30, 2021, 0, 1, 1, 0, 0 },
+    { "BX2022", "乡村教育振兴专题研修", 30, 2022, 0, 1, 1, 0, 0 },
+    { "XX2020-1", "乡村小班化教学", 30, 2020, 1, 0, 1, 400, 1 },
+    { "XX2020-2", "心理健康教育与家校沟通", 30, 2020, 1, 0, 1, 0, 0 },
+    { "XX2020-3", "信息技术与学科融合", 20, 2020, 1, 0, 0, 0, 0 },
+    { "XX2021-1", "小学数学单元整体教学", 30, 2021, 1, 0, 1, 300, 2 },
+    { "XX2021-2", "作业设计与课后服务", 30, 2021, 1, 0, 1, 0, 1 },
+    { "XX2021-3", "课题研究方法", 20, 2021, 1, 0, 0, 0, 0 },
+    { "XX2022-1", "跨学科主题学习设计", 30, 2022, 1, 0, 1, 400, 1 },
+};
+#define NDEMO_COURSES (sizeof(demo_courses) / sizeof(demo_courses[0]))
+
+/* A training base; *id receives its id, 0 when the school is missing. */
+static int demo_base(struct gen *g, const char *name, const char *kind,
+                     long long school, int subject, long long *id)
+{
+    sqlite3_stmt *st = zx_db_prepare(g->db, "INSERT INTO training_base(name,"
+                                            " kind, unit_id, subject)"
+                                            " VALUES (?1, ?2, ?3, ?4)");
+
+    *id = 0;
+    if (!st)
+        return ZX_EDB;
+    if (strcmp(kind, "培训机构") != 0 && !school)
+        return ZX_OK;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    if (school)
+        sqlite3_bind_int64(st, 3, school);
+    if (subject)
+        sqlite3_bind_int(st, 4, subject);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return ZX_EDB;
+    *id = sqlite3_last_insert_rowid(zx_db_sqlite(g->db));
+    return ZX_OK;
+}
+
+/* The first urban school of the types (a JSON array), by code: its id
+ * (0 when none or on a database error, which the next write reports) and
+ * name. */
+static long long demo_school(struct gen *g, const char *types, char *name,
+                             size_t cap)
+{
+    sqlite3_stmt *st = zx_db_prepare(g->db, "SELECT s.unit_id, u.name"
+                                            " FROM school s JOIN org_unit u"
+                                            " ON u.id = s.unit_id"
+                                            " WHERE s.urban_rural = 111 AND"
+                                            " s.type_code IN (SELECT value"
+                                            " FROM json_each(?1))"
+                                            " ORDER BY u.code LIMIT 1");
+    long long id = 0;
+
+    if (!st)
+        return 0;
+    sqlite3_bind_text(st, 1, types, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        id = sqlite3_column_int64(st, 0);
+        snprintf(name, cap, "%s", sqlite3_column_text(st, 1));
+    }
+    sqlite3_reset(st);
+    return id;
+}
+
+static int demo_record(struct gen *g, long long teacher, const char *course,
+                       long long course_id, int hours, const char *day,
+                       int special)
+{
+    sqlite3_stmt *st = zx_db_prepare(g->db, "INSERT INTO training_record("
+                                            "teacher_id, course, hours,"
+                                            " done_on, special, course_id)"
+                                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+
+    if (!st)
+        return ZX_EDB;
+    sqlite3_bind_int64(st, 1, teacher);
+    sqlite3_bind_text(st, 2, course, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 3, hours);
+    sqlite3_bind_text(st, 4, day, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 5, special);
+    if (course_id)
+        sqlite3_bind_int64(st, 6, course_id);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        return ZX_EDB;
+    g->training_records++;
+    return ZX_OK;
+}
+
+/* Bases, the catalogue, and the rural teachers' training up to the end
+ * of g->last, under the ledger's rules (electives only for rural
+ * teachers, enrolled before the start and within the places; a course's
+ * hours at most once): each teacher has a diligence of their own, so the
+ * schools spread from behind to on track on the 180 hours. */
+static int fill_training(struct gen *g)
+{
+    long long base[3], course[NDEMO_COURSES], taken[NDEMO_COURSES], school;
+    char name[256] = "", bname[300], rural[128], day[11], at[32];
+    const int *codes, *years;
+    sqlite3_stmt *st = NULL;
+    size_t k;
+    int n, i, y, step, rc;
+    size_t o;
+
+    memset(taken, 0, sizeof(taken));
+    if ((rc = demo_base(g, "海门市教师发展中心", "培训机构", 0, 0, &base[0])))
+        return rc;
+    school = demo_school(g, "[211]", name, sizeof(name));
+    snprintf(bname, sizeof(bname), "%s基地", name);
+    if ((rc = demo_base(g, bname, "学校基地", school, 0, &base[1])))
+        return rc;
+    school = demo_school(g, "[311,312]", name, sizeof(name));
+    snprintf(bname, sizeof(bname), "%s数学学科基地", name);
+    if ((rc = demo_base(g, bname, "学科基地", school, 14, &base[2])))
+        return rc;
+    for (k = 0; k < NDEMO_COURSES; k++) {
+        const struct demo_course *c = &demo_courses[k];
+        char from[11], to[11];
+
+        snprintf(from, sizeof(from), "%04d-%s", c->year,
+                 c->autumn ? "09-01" : "03-01");
+        snprintf(to, sizeof(to), "%04d-%s", c->year,
+                 c->autumn ? "12-31" : "06-30");
+        if (!(st = zx_db_prepare(g->db, "INSERT INTO course(code, name,"
+                                        " base_id, hours, subject, required,"
+                                        " capacity, starts_on, ends_on,"
+                                        " special) VALUES (?1, ?2, ?3, ?4,"
+                                        " ?5, ?6, ?7, ?8, ?9, ?10)")))
+            return ZX_EDB;
+        sqlite3_bind_text(st, 1, c->code, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, c->name, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, base[c->base] ? base[c->base] : base[0]);
+        sqlite3_bind_int(st, 4, c->hours);
+        if (c->base == 2)
+            sqlite3_bind_int(st, 5, 14);
+        sqlite3_bind_int(st, 6, c->required);
+        if (c->capacity)
+            sqlite3_bind_int(st, 7, c->capacity);
+        sqlite3_bind_text(st, 8, from, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 9, to, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(st, 10, c->special);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            return ZX_EDB;
+        course[k] = sqlite3_last_insert_rowid(zx_db_sqlite(g->db));
+    }
+
+    /* the rural teachers: the plan's rural codes, any post but 其他 */
+    codes = zx_plan_rural(g->plan, &n);
+    o = (size_t)snprintf(rural, sizeof(rural), "[");
+    for (i = 0; i < n && o < sizeof(rural); i++)
+        o += (size_t)snprintf(rural + o, sizeof(rural) - o, "%s%d",
+                              i ? "," : "", codes[i]);
+    if (o < sizeof(rural))
+        snprintf(rural + o, sizeof(rural) - o, "]");
+    if (sqlite3_prepare_v2(zx_db_sqlite(g->db),
+                           "SELECT t.id FROM teacher t JOIN school s"
+                           " ON s.unit_id = t.school_id WHERE s.urban_rural"
+                           " IN (SELECT value FROM json_each(?1))"
+                           " AND t.post <> 9 ORDER BY t.id", -1, &st,
+                           NULL) != SQLITE_OK)
+        return ZX_EDB;
+    sqlite3_bind_text(st, 1, rural, -1, SQLITE_STATIC);
+    years = zx_plan_years(g->plan, &n);
+    rc = ZX_OK;
+    while (rc == ZX_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        long long t = sqlite3_column_int64(st, 0);
+        double diligence = draw(g->seed, "training", t, 0);
+
+        for (k = 0; k < NDEMO_COURSES && rc == ZX_OK; k++) {
+            const struct demo_course *c = &demo_courses[k];
+            double r = draw(g->seed, c->code, t, 1);
+            sqlite3_stmt *en;
+
+            if (c->year > g->last)
+                continue;
+            snprintf(day, sizeof(day), "%04d-%s", c->year,
+                     c->autumn ? "12-31" : "06-30");
+            if (c->required) {
+                if (r < 0.8 + 0.2 * diligence)
+                    rc = demo_record(g, t, c->name, course[k], c->hours, day,
+                                     c->special);
+                continue;
+            }
+            if (r > 0.15 + 0.45 * diligence ||
+                (c->capacity && taken[k] >= c->capacity))
+                continue;
+            rc = ZX_EDB;
+            if (!(en = zx_db_prepare(g->db, "INSERT INTO course_enrolment("
+                                            "course_id, teacher_id,"
+                                            " enrolled_at) VALUES (?1, ?2,"
+                                            " ?3)")))
+                break;
+            snprintf(at, sizeof(at), "%04d-%s", c->year,
+                     c->autumn ? "08-20T08:00:00Z" : "02-20T08:00:00Z");
+            sqlite3_bind_int64(en, 1, course[k]);
+            sqlite3_bind_int64(en, 2, t);
+            sqlite3_bind_text(en, 3, at, -1, SQLITE_TRANSIENT);
+            if (sqlite3_step(en) != SQLITE_DONE)
+                break;
+            taken[k]++;
+            g->training_enrolments++;
+            rc = ZX_OK;
+            if (draw(g->seed, c->code, t, 2) < 0.9)
+                rc = demo_record(g, t, c->name, course[k], c->hours, day,
+                                 c->special);
+        }
+        /* school-based special training (校本研修), 10 to 40 hours a year */
+        for (i = 0; i < n && rc == ZX_OK && years[i] <= g->last; i++) {
+            y = years[i];
+            if (draw(g->seed, "school-based", t, y) > 0.5 + 0.5 * diligence)
+                continue;
+            snprintf(name, sizeof(name), "校本研修（%d年）", y);
+            snprintf(day, sizeof(day), "%04d-12-20", y);
+            rc = demo_record(g, t, name, 0,
+                             10 * (1 + (int)(4 * draw(g->seed, "hours", t,
+                                                      y))),
+                             day, 1);
+        }
+    }
+    if (rc == ZX_OK && step != SQLITE_DONE)
+        rc = ZX_EDB;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The pairing programmes' candidate pools (4.2-K1..K4), filled from the
+ * registry by each programme's default definitions.  Proposing and
+ * accepting pairs is left to the office, as in life. */
+static int fill_pools(zx_db *db, const zx_plan *plan, int last_year,
+                      zx_demoplan_stats *st)
+{
+    int p, rc = ZX_OK;
+
+    for (p = 0; rc == ZX_OK && zx_pairing_programme_id(p); p++) {
+        int added = 0;
+
+        rc = zx_pairing_pool_fill(db, plan, zx_pairing_programme_id(p),
+                                  last_year, "demo", &added, NULL, NULL);
+        st->pool_members += added;
+    }
+    return rc;
+}
+
 int zx_demoplan_fill(zx_db *db, const zx_plan *plan, unsigned long long seed,
                      int last_year, zx_demoplan_stats *st)
 {
@@ -366,7 +620,7 @@ int zx_demoplan_fill(zx_db *db, const zx_plan *plan, unsigned long long seed,
     for (i = 0; i < n; i++)
         if ((rc = fill_element(&g, &des[i])))
             goto fail;
-    if ((rc = fill_tasks(&g)))
+    if ((rc = fill_tasks(&g)) || (rc = fill_training(&g)))
         goto fail;
     rc = ZX_ENOMEM;
     j = json_pack("{s:s, s:I, s:I, s:I, s:i}", "plan", zx_plan_id(plan),
@@ -383,12 +637,27 @@ int zx_demoplan_fill(zx_db *db, const zx_plan *plan, unsigned long long seed,
     e.key = zx_plan_id(plan);
     e.old = NULL;
     e.new_ = js;
-    if ((rc = zx_audit_append(db, &e)) || (rc = zx_db_commit(db)))
+    if ((rc = zx_audit_append(db, &e)))
         goto fail;
-    if (st)
-        *st = g.st;
     free(js);
     json_decref(j);
+    rc = ZX_ENOMEM;
+    j = json_pack("{s:s, s:I, s:I, s:i}", "plan", zx_plan_id(plan),
+                  "records", (json_int_t)g.training_records, "enrolments",
+                  (json_int_t)g.training_enrolments, "as_of", last_year);
+    js = j ? json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    if (!js)
+        goto fail;
+    e.tbl = "training_record";
+    e.new_ = js;
+    if ((rc = zx_audit_append(db, &e)) || (rc = zx_db_commit(db)))
+        goto fail;
+    free(js);
+    json_decref(j);
+    if ((rc = fill_pools(db, plan, last_year, &g.st)))
+        return rc;
+    if (st)
+        *st = g.st;
     return ZX_OK;
 
 fail:

@@ -1,7 +1,9 @@
 /*
  * demoplan.h - a synthetic plan in motion: values of the plan's data
- * elements for the baseline and the first plan years, and the progress
- * of its tasks, on a database filled by zhenxing demo.
+ * elements for the baseline and the first plan years, the progress of its
+ * tasks, and the training ledger (training.h: bases, a course catalogue,
+ * the rural teachers' electives and completions), on a database filled by
+ * zhenxing demo.
  *
  * Values rise year on year, faster in town schools than in village ones,
  * and each element has its own difficulty, so the demo shows some targets
@@ -21,11 +23,13 @@ typedef struct zx_demoplan_stats {
     long long values;          /* data values written */
     long long task_rows;       /* (task, unit) progress rows written */
     long long notes;
+    long long pool_members;    /* pairing: candidates in the pools */
 } zx_demoplan_stats;
 
 /* Fills db's data values for every year from the plan's baseline to
- * last_year, and task progress as it stood at the end of last_year, in
- * one transaction.  Refuses (ZX_EEXIST) a database that already has data
+ * last_year, and task progress and training as they stood at the end of
+ * last_year, in one transaction; then the pairing programmes' candidate
+ * pools (pairing.h, in transactions of their own).  Refuses (ZX_EEXIST) a database that already has data
  * values or task progress.  Returns ZX_OK, ZX_EEXIST, ZX_EDB or
  * ZX_ENOMEM; fills *st when not NULL. */
 int zx_demoplan_fill(zx_db *db, const zx_plan *plan, unsigned long long seed,

@@ -174,25 +174,8 @@ int zx_registry_has_teacher(zx_registry *reg, const char *teacher_no)
 static int audit(zx_registry *reg, const char *action, const char *tbl,
                  const char *key, json_t *old, json_t *new_)
 {
-    zx_audit_entry e;
-    char *o = NULL, *n = NULL;
-    int rc;
-
-    if (old)
-        o = json_dumps(old, JSON_COMPACT | JSON_SORT_KEYS);
-    if (new_)
-        n = json_dumps(new_, JSON_COMPACT | JSON_SORT_KEYS);
-    e.actor = reg->actor;
-    e.addr = "";
-    e.action = action;
-    e.tbl = tbl;
-    e.key = key;
-    e.old = o;
-    e.new_ = n;
-    rc = ((old && !o) || (new_ && !n)) ? ZX_ENOMEM : zx_audit_append(reg->db, &e);
-    free(o);
-    free(n);
-    return rc;
+    return zx_audit_append_json(reg->db, reg->actor, action, tbl, key, old,
+                                new_);
 }
 
 /* Finds the town or group named `name`, creating it under the city. */

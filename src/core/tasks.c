@@ -387,26 +387,11 @@ static void now_utc(char at[32])
 static int audit(zx_db *db, const char *actor, const char *action,
                  const char *tbl, const char *key, json_t *old, json_t *new_)
 {
-    char *o = NULL, *n = NULL;
-    zx_audit_entry e;
-    int rc = ZX_ENOMEM;
+    /* a NULL new value is a failed allocation of the caller's */
+    int rc = new_ ? zx_audit_append_json(db, actor, action, tbl, key, old,
+                                         new_)
+                  : ZX_ENOMEM;
 
-    if (old && !(o = json_dumps(old, JSON_COMPACT | JSON_SORT_KEYS)))
-        goto fail;
-    if (!new_ || !(n = json_dumps(new_, JSON_COMPACT | JSON_SORT_KEYS)))
-        goto fail;
-    e.actor = actor;
-    e.addr = "";
-    e.action = action;
-    e.tbl = tbl;
-    e.key = key;
-    e.old = o;
-    e.new_ = n;
-    rc = zx_audit_append(db, &e);
-
-fail:
-    free(o);
-    free(n);
     json_decref(old);
     json_decref(new_);
     return rc;

@@ -2,6 +2,8 @@
  * api.c - the helpers every handler answers with (see api.h).
  */
 #include "api.h"
+#include "map.h"
+#include "codes.h"
 #include "export.h"
 #include "zx.h"
 
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 unsigned zx_api_role_bit(const char *role)
 {
@@ -394,4 +397,203 @@ void zx_api_answer_file(zx_call *c, zx_api_scratch *s, const char *type,
     zx_api_bytes(c, NULL, 0, type, filename);
     c->resp->fd = fd;
     c->resp->fd_size = sb.st_size;
+}
+
+/* ---- shared by the teacher-development handlers and others ---------- */
+
+int zx_api_need_plan(zx_call *c)
+{
+    if (c->plan && c->engine)
+        return 1;
+    zx_api_error(c, 503, "no_plan", "数据库中还没有计划，请先载入计划");
+    return 0;
+}
+
+/* Today's local date, from the request's clock. */
+void zx_api_today(const zx_call *c, char out[11])
+{
+    time_t now = (time_t)c->now;
+    struct tm tm;
+
+    localtime_r(&now, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* The name of code in the code list (subject, stage), or NULL. */
+const char *zx_api_code_name(const char *list, int code)
+{
+    return code ? zx_codes_name_of(zx_codes_get(list), code) : NULL;
+}
+
+/* The codes of every unit the caller sees, mapped to their ids.  NULL
+ * after answering 500/503. */
+zx_map *zx_api_sight_load(zx_call *c)
+{
+    zx_map *m = zx_map_new();
+    sqlite3_stmt *st = zx_db_prepare(c->db, "SELECT id, code FROM org_unit");
+    int step = SQLITE_DONE;
+
+    if (!m || !st) {
+        zx_map_free(m);
+        zx_api_fail(c, m ? ZX_EDB : ZX_ENOMEM, NULL);
+        return NULL;
+    }
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        long long id = sqlite3_column_int64(st, 0);
+
+        if (zx_scope_sees(c->scope, id) &&
+            zx_map_put(m, (const char *)sqlite3_column_text(st, 1), id)) {
+            step = SQLITE_NOMEM;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    if (step != SQLITE_DONE) {
+        zx_map_free(m);
+        zx_api_fail(c, step == SQLITE_NOMEM ? ZX_ENOMEM : ZX_EDB, NULL);
+        return NULL;
+    }
+    return m;
+}
+
+int zx_api_sight_has(const zx_map *sight, const char *code)
+{
+    long long id;
+
+    return code && zx_map_get(sight, code, &id);
+}
+
+/* The unit typed in ?unit= (a code, or a town's or group's name) that the
+ * caller sees: *id, its code into code (64 bytes; the core takes codes
+ * only) and its kind into kind (16 bytes).  Returns 0, or -1 after
+ * answering (404 alike for unknown and out of sight). */
+int zx_api_unit_code(zx_call *c, const char *typed, long long *id,
+                      char *code, char *kind)
+{
+    sqlite3_stmt *st;
+
+    if (zx_api_unit(c, typed, id, kind))
+        return -1;
+    if (!(st = zx_db_prepare(c->db, "SELECT code FROM org_unit"
+                                    " WHERE id = ?1"))) {
+        zx_api_fail(c, ZX_EDB, NULL);
+        return -1;
+    }
+    sqlite3_bind_int64(st, 1, *id);
+    code[0] = '\0';
+    if (sqlite3_step(st) == SQLITE_ROW)
+        snprintf(code, 64, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    return 0;
+}
+
+/* The year of ?year=, def when absent (0: the core's default).  Returns
+ * 0, or -1 after answering 400. */
+int zx_api_year_param(zx_call *c, int def, int *year)
+{
+    int ok = 1;
+
+    *year = (int)zx_api_query_int(c, "year", def, 1900, 2100, &ok);
+    return ok ? 0 : -1;
+}
+
+/* The teacher numbered no, when the caller may change its school's data:
+ * 404 for no such teacher and for one of a school out of sight, with the
+ * same words; 403 for one in sight the caller may not change.  Returns 0,
+ * or -1 after answering. */
+int zx_api_teacher_writable(zx_call *c, const char *no)
+{
+    sqlite3_stmt *st = zx_db_prepare(c->db, "SELECT school_id FROM teacher"
+                                            " WHERE teacher_no = ?1");
+    long long school = 0;
+    int found = 0;
+
+    if (!st) {
+        zx_api_fail(c, ZX_EDB, NULL);
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, no, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        school = sqlite3_column_int64(st, 0);
+        found = 1;
+    }
+    sqlite3_reset(st);
+    if (!found || !zx_scope_sees(c->scope, school)) {
+        zx_api_error(c, 404, "not_found", "未找到教师“%s”", no);
+        return -1;
+    }
+    return zx_api_may_write(c, school) ? 0 : -1;
+}
+
+/* Text field name of b, required: NULL after answering 400. */
+const char *zx_api_need_str(zx_call *c, json_t *b, const char *name)
+{
+    const char *s = zx_api_str(b, name);
+
+    if (s && *s)
+        return s;
+    zx_api_error(c, 400, "invalid", "缺少字段 %s（文字）", name);
+    return NULL;
+}
+
+/* Optional fields of a body: each leaves *out as it is when the field is
+ * absent or null, and returns -1 after answering 400 when it has the
+ * wrong type. */
+int zx_api_opt_str(zx_call *c, json_t *b, const char *name, const char **out)
+{
+    json_t *v = json_object_get(b, name);
+
+    if (!v || json_is_null(v))
+        return 0;
+    if (json_is_string(v)) {
+        *out = json_string_value(v);
+        return 0;
+    }
+    zx_api_error(c, 400, "invalid", "字段 %s 应为文字", name);
+    return -1;
+}
+
+int zx_api_opt_num(zx_call *c, json_t *b, const char *name, double *out)
+{
+    json_t *v = json_object_get(b, name);
+
+    if (!v || json_is_null(v))
+        return 0;
+    if (json_is_number(v)) {
+        *out = json_number_value(v);
+        return 0;
+    }
+    zx_api_error(c, 400, "invalid", "字段 %s 应为数", name);
+    return -1;
+}
+
+int zx_api_opt_int(zx_call *c, json_t *b, const char *name, long long lo,
+                   long long hi, long long *out)
+{
+    json_t *v = json_object_get(b, name);
+
+    if (!v || json_is_null(v))
+        return 0;
+    if (json_is_integer(v) && json_integer_value(v) >= lo &&
+        json_integer_value(v) <= hi) {
+        *out = json_integer_value(v);
+        return 0;
+    }
+    zx_api_error(c, 400, "invalid", "字段 %s 应为 %lld～%lld 的整数", name,
+                 lo, hi);
+    return -1;
+}
+
+int zx_api_opt_bool(zx_call *c, json_t *b, const char *name, int *out)
+{
+    json_t *v = json_object_get(b, name);
+
+    if (!v || json_is_null(v))
+        return 0;
+    if (json_is_boolean(v)) {
+        *out = json_is_true(v);
+        return 0;
+    }
+    zx_api_error(c, 400, "invalid", "字段 %s 应为 true 或 false", name);
+    return -1;
 }

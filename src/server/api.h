@@ -15,8 +15,9 @@
  * of an upload as {file, row, column, message}.
  *
  * The handlers live in one file per area (api_auth.c, api_registry.c,
- * api_plan.c, api_tasks.c, api_audit.c, api_review.c); each exports its
- * routes as an array the server concatenates.
+ * api_files.c, api_plan.c, api_tasks.c, api_audit.c, api_review.c,
+ * api_training.c, api_pairing.c);
+ * each exports its routes as an array the server concatenates.
  */
 #ifndef ZX_API_H
 #define ZX_API_H
@@ -29,6 +30,7 @@
 #include "diag.h"
 #include "http.h"
 #include "indicator.h"
+#include "map.h"
 #include "plan.h"
 #include "scope.h"
 #include "sessions.h"
@@ -94,6 +96,8 @@ extern const zx_route zx_api_plan_routes[];
 extern const zx_route zx_api_tasks_routes[];
 extern const zx_route zx_api_audit_routes[];
 extern const zx_route zx_api_review_routes[];
+extern const zx_route zx_api_training_routes[];
+extern const zx_route zx_api_pairing_routes[];
 
 /* Answers with j (stolen) as JSON and the status. */
 void zx_api_json(zx_call *c, int status, json_t *j);
@@ -187,6 +191,50 @@ int zx_api_sees_all(zx_call *c);
 
 /* Whether the caller may change data of unit id; answers 403 when not. */
 int zx_api_may_write(zx_call *c, long long unit_id);
+
+/* Whether the database has a plan (with its engine); answers 503 when
+ * not. */
+int zx_api_need_plan(zx_call *c);
+
+/* Today's local date "YYYY-MM-DD", from the request's clock. */
+void zx_api_today(const zx_call *c, char out[11]);
+
+/* The name of code in code list `list` (subject, stage), or NULL. */
+const char *zx_api_code_name(const char *list, int code);
+
+/* The codes of every unit the caller sees, mapped to their ids, for
+ * filtering a core listing that names units by code without querying
+ * while it steps.  Free with zx_map_free; NULL after answering. */
+zx_map *zx_api_sight_load(zx_call *c);
+
+/* Whether code is in a sight from zx_api_sight_load. */
+int zx_api_sight_has(const zx_map *sight, const char *code);
+
+/* The unit typed in a parameter (a code, or a town's or group's name)
+ * that the caller sees: *id, its code into code (64 bytes) and its kind
+ * into kind (16 bytes).  Returns 0, or -1 after answering 404. */
+int zx_api_unit_code(zx_call *c, const char *typed, long long *id,
+                     char *code, char *kind);
+
+/* ?year=, def when absent.  Returns 0, or -1 after answering 400. */
+int zx_api_year_param(zx_call *c, int def, int *year);
+
+/* The teacher numbered no, when the caller may change its school's data:
+ * 404 alike for none and out of sight, 403 in sight but not writable.
+ * Returns 0, or -1 after answering. */
+int zx_api_teacher_writable(zx_call *c, const char *no);
+
+/* Text field name of b, required: NULL after answering 400. */
+const char *zx_api_need_str(zx_call *c, json_t *b, const char *name);
+
+/* Optional fields of a body: each leaves *out as it is when the field is
+ * absent or null, and returns -1 after answering 400 when it has the
+ * wrong type (or, for an integer, is outside lo..hi). */
+int zx_api_opt_str(zx_call *c, json_t *b, const char *name, const char **out);
+int zx_api_opt_num(zx_call *c, json_t *b, const char *name, double *out);
+int zx_api_opt_int(zx_call *c, json_t *b, const char *name, long long lo,
+                   long long hi, long long *out);
+int zx_api_opt_bool(zx_call *c, json_t *b, const char *name, int *out);
 
 /* A private directory (mode 0700, under $TMPDIR or /tmp) for the one
  * file a request reads or writes: an upload or a generated workbook

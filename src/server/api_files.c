@@ -17,6 +17,7 @@
 #include "table.h"
 #include "template.h"
 #include "text.h"
+#include "training.h"
 #include "values.h"
 #include "zx.h"
 
@@ -324,6 +325,37 @@ static void import_registry(zx_call *c, const char *kind, const char *path,
     zx_diag_free(d);
 }
 
+/* Completion records of the training ledger (training.h), all or
+ * nothing like the registry sheets. */
+static void import_training(zx_call *c, const char *path, const char *name,
+                            int dry)
+{
+    zx_training_import_result res;
+    zx_diag *d = zx_diag_new();
+    int rc;
+
+    if (!d) {
+        zx_api_fail(c, ZX_ENOMEM, NULL);
+        return;
+    }
+    rc = zx_training_import(c->db, c->plan, path, name, dry, NULL, c->actor,
+                            NULL, NULL, d, &res);
+    if (rc == ZX_EDATA || rc == ZX_EFORMAT)
+        import_refused(c, d);
+    else if (rc)
+        zx_api_fail(c, rc, d);
+    else
+        zx_api_json(c, 200,
+                    json_pack("{s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I}",
+                              "kind", "training", "file", name, "format",
+                              res.format, "dry_run", dry, "rows",
+                              (json_int_t)res.rows, "inserted",
+                              (json_int_t)res.inserted, "updated",
+                              (json_int_t)res.updated, "unchanged",
+                              (json_int_t)res.unchanged));
+    zx_diag_free(d);
+}
+
 /* 1 for "1", "true", "yes", "on"; 0 for "0", "false", "no", "off";
  * -1 otherwise. */
 static int flag(const char *s)
@@ -341,35 +373,37 @@ static int flag(const char *s)
     return -1;
 }
 
-/* POST /api/import/:kind, kind schools|enrolment|teachers|roles|values:
- * multipart/form-data with the file in field "file" and, optionally,
- * "dry_run" (also accepted as ?dry_run=).  An upload is a dry run unless
- * dry_run is 0/false: committing is the step a user takes on purpose,
- * after a dry run came back clean.  The registry sheets are 管理员's;
- * values may come from 区镇 and 学校 for the units they may change.
- * Answers the counts, or 422 with every problem of the file. */
+/* POST /api/import/:kind, kind schools|enrolment|teachers|roles|values|
+ * training: multipart/form-data with the file in field "file" and,
+ * optionally, "dry_run" (also accepted as ?dry_run=).  An upload is a dry
+ * run unless dry_run is 0/false: committing is the step a user takes on
+ * purpose, after a dry run came back clean.  The registry sheets and the
+ * training completions (which span every school) are 管理员's; values may
+ * come from 区镇 and 学校 for the units they may change.  Answers the
+ * counts, or 422 with every problem of the file. */
 static void import(zx_call *c)
 {
     const char *kind = c->params[0], *name, *dtext;
     const zx_http_part *file = zx_http_part_get(c->req, "file");
     const zx_http_part *dpart = zx_http_part_get(c->req, "dry_run");
     int values = strcmp(kind, "values") == 0, dry = 1;
+    int training = strcmp(kind, "training") == 0;
     zx_api_scratch s;
     char ext[16], leaf[32];
 
-    if (!values && !zx_sheetdef_get(kind)) {
+    if (!values && !training && !zx_sheetdef_get(kind)) {
         zx_api_error(c, 404, "not_found", "没有这类导入：“%s”（应为 schools、"
-                     "enrolment、teachers、roles 或 values）", kind);
+                     "enrolment、teachers、roles、values 或 training）",
+                     kind);
         return;
     }
     if (!values && c->role != ZX_ROLE_ADMIN) {
-        zx_api_error(c, 403, "forbidden", "只有管理员可以导入登记数据");
+        zx_api_error(c, 403, "forbidden", training ? "只有管理员可以导入培训"
+                     "结业记录" : "只有管理员可以导入登记数据");
         return;
     }
-    if (values && !c->plan) {
-        zx_api_error(c, 503, "no_plan", "数据库中还没有计划，请先载入计划");
+    if ((values || training) && !zx_api_need_plan(c))
         return;
-    }
     dtext = dpart ? dpart->data : zx_http_query(c->req, "dry_run");
     if (dtext && *dtext && (dry = flag(dtext)) < 0) {
         zx_api_error(c, 400, "bad_parameter", "dry_run 的值“%s”无效：应为 1"
@@ -392,6 +426,8 @@ static void import(zx_call *c)
     }
     if (values)
         import_values(c, s.path, name, dry);
+    else if (training)
+        import_training(c, s.path, name, dry);
     else
         import_registry(c, kind, s.path, name, dry);
     zx_api_scratch_close(&s);
@@ -478,10 +514,8 @@ static void template(zx_call *c)
                          "目前只有管理员可以下载");
             return;
         }
-        if (!c->plan) {
-            zx_api_error(c, 503, "no_plan", "数据库中还没有计划，请先载入计划");
+        if (!zx_api_need_plan(c))
             return;
-        }
     } else if (!(def = zx_sheetdef_get(kind))) {
         zx_api_error(c, 404, "not_found", "没有这类模板：“%s”（应为 schools、"
                      "enrolment、teachers 或 roles）", kind);

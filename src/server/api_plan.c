@@ -9,9 +9,8 @@
  * as the command line does; only the scope check is added here.
  */
 #include "api.h"
-#include "demo.h"
-#include "export.h"
 #include "planstore.h"
+#include "sheetout.h"
 #include "values.h"
 #include "zx.h"
 
@@ -21,18 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <xlsxwriter.h>
 
-
-static int need_plan(zx_call *c)
-{
-    if (c->plan && c->engine)
-        return 1;
-    zx_api_error(c, 503, "no_plan", "数据库中还没有计划，请先载入计划");
-    return 0;
-}
 
 /* ---- the plan ----------------------------------------------------------- */
 
@@ -96,7 +84,7 @@ static void get_plan(zx_call *c)
     const int *ys;
     int i, n;
 
-    if (!need_plan(c))
+    if (!zx_api_need_plan(c))
         return;
     goals = json_array();
     for (g = zx_plan_goals(p, &n), i = 0; i < n; i++)
@@ -248,7 +236,7 @@ static int read_query(zx_call *c, struct ind_query *q)
     int ok = 1, rc;
 
     memset(q, 0, sizeof(*q));
-    if (!need_plan(c))
+    if (!zx_api_need_plan(c))
         return -1;
     q->year = (int)zx_api_query_int(c, "year", zx_values_current_year(c->plan),
                                     1900, 2100, &ok);
@@ -385,71 +373,59 @@ enum { COL_ID, COL_CLAUSE, COL_NAME, COL_YEAR, COL_LEVEL, COL_CODE,
        COL_UNIT, COL_NUM, COL_DEN, COL_VALUE, COL_MEASURE, COL_MILESTONE,
        COL_TARGET, COL_BASELINE, COL_STATUS, NCOLS };
 
-static const struct {
-    const char *title;
-    double width;
-} sheet_cols[NCOLS] = {
-    { "指标编号", 22 }, { "条款", 9 }, { "指标", 36 }, { "年度", 7 },
-    { "层级", 7 }, { "单位代码", 13 }, { "单位", 30 }, { "分子", 10 },
-    { "分母", 10 }, { "值", 10 }, { "计量单位", 9 }, { "阶段目标", 10 },
-    { "最终目标", 10 }, { "基线值", 10 }, { "状态", 10 },
+static const zx_sheetout_col sheet_cols[NCOLS] = {
+    { "指标编号", ZX_SHEETOUT_TEXT, 22 }, { "条款", ZX_SHEETOUT_TEXT, 9 },
+    { "指标", ZX_SHEETOUT_TEXT, 36 }, { "年度", ZX_SHEETOUT_NUM, 7 },
+    { "层级", ZX_SHEETOUT_TEXT, 7 }, { "单位代码", ZX_SHEETOUT_TEXT, 13 },
+    { "单位", ZX_SHEETOUT_TEXT, 30 }, { "分子", ZX_SHEETOUT_NUM, 10 },
+    { "分母", ZX_SHEETOUT_NUM, 10 }, { "值", ZX_SHEETOUT_FIG, 10 },
+    { "计量单位", ZX_SHEETOUT_TEXT, 9 }, { "阶段目标", ZX_SHEETOUT_FIG, 10 },
+    { "最终目标", ZX_SHEETOUT_FIG, 10 }, { "基线值", ZX_SHEETOUT_FIG, 10 },
+    { "状态", ZX_SHEETOUT_TEXT, 10 },
 };
 
-struct sheet {
-    lxw_worksheet *ws;
-    lxw_format *fig;           /* values and targets: two decimals */
-    lxw_row_t row;             /* the next row to write */
-    lxw_error err;             /* the first error of libxlsxwriter */
+struct indx {
+    zx_call *c;
+    const struct ind_query *q;
+    zx_sheetout *w;
 };
-
-static void put_text(struct sheet *sh, lxw_col_t col, const char *s,
-                     lxw_format *f)
-{
-    if (!sh->err && s)
-        sh->err = worksheet_write_string(sh->ws, sh->row, col, s, f);
-}
-
-/* A figure; a cell left empty where there is none (NaN). */
-static void put_num(struct sheet *sh, lxw_col_t col, double v, lxw_format *f)
-{
-    if (!sh->err && !isnan(v))
-        sh->err = worksheet_write_number(sh->ws, sh->row, col, v, f);
-}
 
 static int add_row(void *ctx, const zx_result *r)
 {
-    struct sheet *sh = ctx;
+    zx_sheetout *w = ((struct indx *)ctx)->w;
 
-    put_text(sh, COL_ID, r->ind->id, NULL);
-    put_text(sh, COL_CLAUSE, r->ind->clause, NULL);
-    put_text(sh, COL_NAME, r->ind->name, NULL);
-    put_num(sh, COL_YEAR, r->year, NULL);
-    put_text(sh, COL_LEVEL, zx_values_level_title(r->level), NULL);
-    put_text(sh, COL_CODE, r->unit_code, NULL);
-    put_text(sh, COL_UNIT, r->unit_name, NULL);
-    put_num(sh, COL_NUM, r->numerator, NULL);
-    put_num(sh, COL_DEN, r->denominator, NULL);
-    put_num(sh, COL_VALUE, r->value, sh->fig);
-    put_text(sh, COL_MEASURE, r->ind->unit, NULL);
-    put_num(sh, COL_MILESTONE, r->milestone, sh->fig);
-    put_num(sh, COL_TARGET, r->target, sh->fig);
-    put_num(sh, COL_BASELINE, r->baseline, sh->fig);
-    put_text(sh, COL_STATUS, zx_status_name(r->status), NULL);
-    sh->row++;
-    return sh->err ? ZX_EIO : 0;
+    if (!zx_sheetout_row(w))
+        return 0;
+    zx_sheetout_text(w, COL_ID, r->ind->id);
+    zx_sheetout_text(w, COL_CLAUSE, r->ind->clause);
+    zx_sheetout_text(w, COL_NAME, r->ind->name);
+    zx_sheetout_num(w, COL_YEAR, r->year);
+    zx_sheetout_text(w, COL_LEVEL, zx_values_level_title(r->level));
+    zx_sheetout_text(w, COL_CODE, r->unit_code);
+    zx_sheetout_text(w, COL_UNIT, r->unit_name);
+    zx_sheetout_num(w, COL_NUM, r->numerator);
+    zx_sheetout_num(w, COL_DEN, r->denominator);
+    zx_sheetout_num(w, COL_VALUE, r->value);
+    zx_sheetout_text(w, COL_MEASURE, r->ind->unit);
+    zx_sheetout_num(w, COL_MILESTONE, r->milestone);
+    zx_sheetout_num(w, COL_TARGET, r->target);
+    zx_sheetout_num(w, COL_BASELINE, r->baseline);
+    zx_sheetout_text(w, COL_STATUS, zx_status_name(r->status));
+    return zx_sheetout_status(w);
 }
 
 /* A column chart of the values of one indicator's rows, beside them. */
-static void add_chart(lxw_workbook *wb, struct sheet *sh,
-                      const zx_indicator *ind, int year)
+static void add_chart(zx_sheetout *w, const zx_indicator *ind, int year)
 {
-    lxw_chart *ch = workbook_add_chart(wb, LXW_CHART_COLUMN);
+    lxw_chart *ch = workbook_add_chart(zx_sheetout_workbook(w),
+                                       LXW_CHART_COLUMN);
     lxw_chart_options at = { .x_scale = 1.6, .y_scale = 1.4 };
+    lxw_row_t last = (lxw_row_t)zx_sheetout_rows(w);
     lxw_chart_series *s;
     char title[512];
 
     if (!ch) {
-        sh->err = LXW_ERROR_MEMORY_MALLOC_FAILED;
+        zx_sheetout_error(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return;
     }
     snprintf(title, sizeof(title), "%s（%d 年）", ind->name, year);
@@ -457,93 +433,44 @@ static void add_chart(lxw_workbook *wb, struct sheet *sh,
     chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
     s = chart_add_series(ch, NULL, NULL);
     if (!s) {
-        sh->err = LXW_ERROR_MEMORY_MALLOC_FAILED;
+        zx_sheetout_error(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return;
     }
-    chart_series_set_categories(s, "指标", 1, COL_UNIT, sh->row - 1, COL_UNIT);
-    chart_series_set_values(s, "指标", 1, COL_VALUE, sh->row - 1, COL_VALUE);
-    sh->err = worksheet_insert_chart_opt(sh->ws, 1, NCOLS + 1, ch, &at);
+    chart_series_set_categories(s, "指标", 1, COL_UNIT, last, COL_UNIT);
+    chart_series_set_values(s, "指标", 1, COL_VALUE, last, COL_VALUE);
+    zx_sheetout_error(w, worksheet_insert_chart_opt(zx_sheetout_worksheet(w),
+                                                    1, NCOLS + 1, ch, &at));
 }
 
-/* Writes the workbook of q to path.  Returns 0, or a ZX_ error after
- * which the file may be missing or partial. */
-static int write_workbook(zx_call *c, const struct ind_query *q,
-                          const char *path)
+/* The rows of q, and the chart of one indicator's. */
+static int fill_workbook(zx_sheetout *w, void *ctx)
 {
-    lxw_workbook *wb = workbook_new(path);
-    struct sheet sh = { 0 };
-    lxw_format *head;
-    lxw_worksheet *notes = NULL;
-    int synthetic = zx_export_synthetic(c->db), rc;
-    lxw_col_t i;
+    struct indx *x = ctx;
+    int rc;
 
-    if (!wb)
-        return ZX_ENOMEM;
-    sh.ws = workbook_add_worksheet(wb, "指标");
-    head = workbook_add_format(wb);
-    sh.fig = workbook_add_format(wb);
-    if (synthetic)
-        notes = workbook_add_worksheet(wb, "说明");
-    if (!sh.ws || !head || !sh.fig || (synthetic && !notes)) {
-        lxw_workbook_free(wb);
-        return ZX_ENOMEM;
-    }
-    format_set_bold(head);
-    format_set_num_format(sh.fig, "0.00");
-    for (i = 0; i < NCOLS; i++) {
-        worksheet_set_column(sh.ws, i, i, sheet_cols[i].width, NULL);
-        put_text(&sh, i, sheet_cols[i].title, head);
-    }
-    worksheet_freeze_panes(sh.ws, 1, 0);
-    sh.row = 1;
-    rc = eval_query(c, q, add_row, &sh);
-    if (!rc && !sh.err && sh.row > 1) {
-        worksheet_autofilter(sh.ws, 0, 0, sh.row - 1, NCOLS - 1);
-        if (q->ind)
-            add_chart(wb, &sh, q->ind, q->year);
-    }
-    if (notes && !sh.err) {
-        worksheet_set_column(notes, 0, 0, 60, NULL);
-        sh.err = worksheet_write_string(notes, 0, 0, zx_demo_banner, head);
-    }
-    if (rc || sh.err) {
-        lxw_workbook_free(wb);
-        if (rc)
-            return rc;
-        return sh.err == LXW_ERROR_MEMORY_MALLOC_FAILED ? ZX_ENOMEM : ZX_EIO;
-    }
-    return workbook_close(wb) ? ZX_EIO : 0; /* which frees wb either way */
+    x->w = w;
+    if ((rc = eval_query(x->c, x->q, add_row, x)))
+        return rc;
+    if (x->q->ind && zx_sheetout_rows(w) > 0)
+        add_chart(w, x->q->ind, x->q->year);
+    return zx_sheetout_status(w);
 }
 
 /* GET /api/indicators/export: the results GET /api/indicators gives for
  * the same arguments, as a workbook of one row per unit and indicator,
- * with a chart of the values when it is one indicator.  libxlsxwriter
- * writes only to a named file: a private temporary one, removed as soon
- * as it is open for sending. */
+ * with a chart of the values when it is one indicator (sheetout.h). */
 static void export_indicators(zx_call *c)
 {
-    static const char xlsx_type[] =
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     struct ind_query q;
-    zx_api_scratch tmp;
+    struct indx x = { c, &q, NULL };
     char filename[512];
-    int rc;
+    zx_sheetout_spec spec = { "指标", sheet_cols, NCOLS, filename };
 
-    if (read_query(c, &q) || zx_api_scratch_open(c, &tmp, "export.xlsx"))
+    if (read_query(c, &q))
         return;
-    if ((rc = write_workbook(c, &q, tmp.path))) {
-        zx_api_scratch_close(&tmp);
-        if (rc == ZX_EIO)
-            zx_api_error(c, 500, "internal", "无法生成指标表");
-        else
-            zx_api_fail(c, rc, NULL);
-        return;
-    }
     snprintf(filename, sizeof(filename), "%s%s%s_%d年.xlsx", q.name,
              q.name[0] ? "_" : "", q.ind ? q.ind->name : "指标监测", q.year);
-    if (zx_export_synthetic(c->db))
-        zx_http_resp_header(c->resp, "X-Zhenxing-Synthetic", "1");
-    zx_api_answer_file(c, &tmp, xlsx_type, filename);
+    zx_sheetout_answer(c, &spec, fill_workbook, &x, NULL);
 }
 
 /* ---- values ------------------------------------------------------------- */
@@ -593,7 +520,7 @@ static void get_values(zx_call *c)
     zx_value v;
     int ok = 1, year, i, n;
 
-    if (!need_plan(c))
+    if (!zx_api_need_plan(c))
         return;
     year = (int)zx_api_query_int(c, "year", zx_values_current_year(c->plan),
                                  1900, 2100, &ok);
@@ -645,7 +572,7 @@ static void put_values(zx_call *c)
 
     if (!b || !d)
         goto out;
-    if (!need_plan(c))
+    if (!zx_api_need_plan(c))
         goto out;
     unit = zx_api_str(b, "unit");
     vals = json_object_get(b, "values");

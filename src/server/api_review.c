@@ -52,10 +52,8 @@ static int year_of(zx_call *c, int *year)
 {
     int ok = 1;
 
-    if (!c->plan) {
-        zx_api_error(c, 503, "no_plan", "数据库中还没有计划，请先载入计划");
+    if (!zx_api_need_plan(c))
         return -1;
-    }
     *year = (int)zx_api_query_int(c, "year", zx_values_current_year(c->plan),
                                   1900, 2100, &ok);
     return ok ? 0 : -1;
@@ -158,10 +156,8 @@ static void act(zx_call *c)
                      c->params[0]);
         goto out;
     }
-    if (!c->plan) {
-        zx_api_error(c, 503, "no_plan", "数据库中还没有计划，请先载入计划");
+    if (!zx_api_need_plan(c))
         goto out;
-    }
     units = json_object_get(b, "units");
     n = json_array_size(units);
     if (zx_api_body_year(c, b, zx_values_current_year(c->plan), &year))

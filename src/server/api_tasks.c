@@ -31,14 +31,6 @@ enum { SEE = 1, WRITE = 2 };
 static const char *const status_ids[] = { "not_started", "in_progress",
                                           "done", "overdue" };
 
-static int need_plan(zx_call *c)
-{
-    if (c->plan)
-        return 1;
-    zx_api_error(c, 503, "no_plan", "数据库中还没有计划，请先载入计划");
-    return 0;
-}
-
 /* The status named s, in Chinese as tasks.h has it or by its English
  * id; -1 when neither. */
 static int status_of(const char *s)
@@ -281,7 +273,7 @@ static void list_tasks(zx_call *c)
     int rc;
 
     memset(&l, 0, sizeof(l));
-    if (!need_plan(c) || zx_api_page(c, &off, &lim))
+    if (!zx_api_need_plan(c) || zx_api_page(c, &off, &lim))
         return;
     l.want = -1;
     if (status && *status && (l.want = status_of(status)) < 0) {
@@ -429,7 +421,7 @@ static void show_task(zx_call *c)
     int access, rc;
 
     memset(&d, 0, sizeof(d));
-    if (!need_plan(c))
+    if (!zx_api_need_plan(c))
         return;
     if (typed && *typed) {
         /* one unit: out of sight is as unknown */
@@ -562,7 +554,7 @@ static void post_progress(zx_call *c)
         zx_api_fail(c, ZX_ENOMEM, NULL);
         goto out;
     }
-    if (!need_plan(c) || text_field(c, b, "unit", &unit) ||
+    if (!zx_api_need_plan(c) || text_field(c, b, "unit", &unit) ||
         text_field(c, b, "status", &status) ||
         text_field(c, b, "note", &note))
         goto out;
@@ -622,7 +614,7 @@ static void post_evidence(zx_call *c)
     char *name = NULL, sha[65];
     int access, rc;
 
-    if (!need_plan(c))
+    if (!zx_api_need_plan(c))
         return;
     if (!unit || !*unit->data || !file || !file->filename) {
         zx_api_error(c, 400, "invalid", "请以 multipart/form-data 上传：字段 "

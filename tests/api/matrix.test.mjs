@@ -60,7 +60,64 @@ before(async () => {
     assert.equal(r.status, 200, `attach to ${name}: ${r.text}`);
     EVIDENCE.push({ unit, name, sha: r.json.file.sha256 });
   }
+  await teachingSetup();
 }, { timeout: TIMEOUT });
+// Pairs to look at, made by the admin: both pools of two programmes
+// filled, proposed and accepted; a forbid naming members outside town A;
+// an elective that has not started, for enrolments.
+let ALLPAIRS;   // every accepted pair: {id, programme, mentor, mentee (units or null), mentorKey, menteeKey}
+let PAIRS;      // a few of them, around town A and school A1
+const PROGRAMMES = ['subject_leaders', 'cadres'];
+const COURSE = 'MX-1';
+async function teachingSetup() {
+  const inA = (u) => u && (u.id === F.townA.id || u.parent_id === F.townA.id);
+  for (const p of PROGRAMMES) {
+    let r = await w.admin.post(`/api/pairing/${p}/pools/fill`, { year: 2022 });
+    assert.equal(r.status, 200, `${p} fill: ${r.text}`);
+    if (p === 'cadres') {
+      // pairs around town A whatever the costs: the probe schools pinned
+      // to mentors (one of town A when there is one), matches not required
+      const pools = (await w.admin.get(`/api/pairing/${p}/pools`)).json;
+      const mentees = new Set(pools.mentees.map((m) => m.key));
+      const mentors = [...pools.mentors].sort((a, b) => inA(F.units.find((u) => u.code === b.unit.code))
+        - inA(F.units.find((u) => u.code === a.unit.code)));
+      const pins = [F.schoolB1, F.schoolA1, F.schoolA2].filter((s) => mentees.has(s.code)).map((s, i) => [mentors[i].key, s.code]);
+      const doc = (await w.admin.get(`/api/pairing/${p}/settings`)).json.settings;
+      r = await w.admin.put(`/api/pairing/${p}/settings`, { ...doc, require: { subject: false, stage: false }, pins });
+      assert.equal(r.status, 200, `${p} pins: ${r.text}`);
+    }
+    for (const [path, body] of [['propose', { year: 2022 }], ['accept', { all: true }]]) {
+      r = await w.admin.post(`/api/pairing/${p}/${path}`, body);
+      assert.equal(r.status, 200, `${p} ${path}: ${r.text}`);
+    }
+  }
+  const unitOf = (m) => (m.unit ? F.units.find((u) => u.code === m.unit.code) : null);
+  ALLPAIRS = [];
+  for (const p of PROGRAMMES) {
+    const r = await w.admin.get(`/api/pairing/${p}/pairs`, { query: { status: 'accepted', size: 500 } });
+    assert.equal(r.status, 200, r.text);
+    for (const x of r.json.items)
+      ALLPAIRS.push({ id: x.id, programme: p, mentor: unitOf(x.mentor), mentee: unitOf(x.mentee), mentorKey: x.mentor.key, menteeKey: x.mentee.key });
+  }
+  const inB = (u) => u && (u.id === F.townB.id || u.parent_id === F.townB.id);
+  PAIRS = [...new Set([
+    ALLPAIRS.find((x) => x.mentee?.id === F.schoolA1.id),
+    ALLPAIRS.find((x) => inA(x.mentee) && x.mentee.id !== F.schoolA1.id),
+    ALLPAIRS.find((x) => inA(x.mentor) && !inA(x.mentee)),
+    ALLPAIRS.find((x) => inB(x.mentee)),
+    ALLPAIRS.find((x) => !inA(x.mentee) && !inA(x.mentor)),
+  ].filter(Boolean))];
+  assert.ok(PAIRS.length >= 3, `too few pairs to try: ${JSON.stringify(PAIRS)}`);
+  const far = ALLPAIRS.find((x) => x.programme === 'subject_leaders' && !inA(x.mentee) && !inA(x.mentor));
+  let r = await w.admin.get('/api/pairing/subject_leaders/settings');
+  const doc = r.json.settings;
+  doc.forbids = [[far.mentorKey, far.menteeKey]];
+  r = await w.admin.put('/api/pairing/subject_leaders/settings', doc);
+  assert.equal(r.status, 200, r.text);
+  const start = new Date(Date.now() + 30 * 864e5).toISOString().slice(0, 10);
+  r = await w.admin.post('/api/training/courses', { code: COURSE, name: '矩阵测试选修课', hours: 10, starts_on: start, ends_on: start, capacity: 50 });
+  assert.equal(r.status, 200, r.text);
+}
 after(async () => { await stopWorld(w); }, { timeout: TIMEOUT });
 
 // ---- who sees what ------------------------------------------------------------
@@ -589,7 +646,206 @@ const MATRIX = {
       assertError(await v.req('POST', '/api/review/no-such-action', { json: { units: [codes[0]] } }), 404, 'not_found');
     },
   },
+  // -- teaching
+  'GET /api/gaps': {
+    async check(v) {
+      const r = await v.get('/api/gaps', { size: 500 });
+      v.ok(r, 'gaps');
+      v.codesInScope(r.json.items.map((x) => x.unit), 'gaps');
+      const sum = Object.values(r.json.counts).reduce((a, c) => a + c.gap + c.over, 0);
+      assert.equal(sum, r.json.total, `${v.role}: gap counts against the total`);
+      await v.units(['city', 'town', 'group', 'school'],
+        (code) => ['GET', '/api/gaps', { query: { unit: code, check: 'seed,model,mentor', size: 500 } }], 'gaps?unit=',
+        { then: (res) => v.codesInScope(res.json.items.map((x) => x.unit), 'gaps?unit=') });
+      assertError(await v.get('/api/gaps', { check: 'nothing' }), 400, 'bad_parameter');
+    },
+  },
+  'GET /api/training/units': {
+    async check(v) {
+      const r = await v.get('/api/training/units', { year: 2022 });
+      v.ok(r, 'training units');
+      assert.ok(r.json.items.length > 0, `${v.role}: no units`);
+      v.codesInScope(r.json.items.map((x) => x.code), 'training units');
+      await v.units(['city', 'town', 'group', 'school'],
+        (code) => ['GET', '/api/training/units', { query: { unit: code, year: 2022 } }], 'training units?unit=',
+        { then: (res) => v.codesInScope(res.json.items.map((x) => x.code), 'training units?unit=') });
+    },
+  },
+  'GET /api/training/teachers': {
+    async check(v) {
+      const r = await v.get('/api/training/teachers', { year: 2022, size: 500 });
+      v.ok(r, 'training teachers');
+      assert.ok(r.json.total > 0, `${v.role}: no teachers`);
+      v.codesInScope(r.json.items.map((x) => x.school_code), 'training teachers');
+      await v.units(['town', 'school'],
+        (code) => ['GET', '/api/training/teachers', { query: { unit: code, behind: 1, size: 500 } }], 'training teachers?unit=',
+        { then: (res) => v.codesInScope(res.json.items.map((x) => x.school_code), 'training teachers?unit=') });
+    },
+  },
+  'GET /api/training/courses': {
+    async check(v) {
+      // the catalogue is the city's public list, bases' names included:
+      // everything else in it is checked for leaks
+      const r = await v.c.get('/api/training/courses');
+      v.ok(r, 'courses');
+      assert.ok(r.json.courses.some((c) => c.code === COURSE));
+      v.codesInScope(r.json.bases.filter((b) => b.school_code).map((b) => b.school_code), 'bases');
+      const rest = { courses: r.json.courses.map(({ base, ...c }) => c), bases: r.json.bases.map(({ name, ...b }) => b) };
+      assertNoLeak(v.role, { headers: { 'content-type': 'application/json' }, text: JSON.stringify(rest) }, '', 'GET /api/training/courses');
+    },
+  },
+  'POST /api/training/courses': {
+    async check(v) {
+      const cur = (await v.get('/api/training/courses')).json.courses.find((c) => c.code === COURSE);
+      const r = await v.req('POST', '/api/training/courses', { json: {
+        code: COURSE, name: cur.name, hours: cur.hours, starts_on: cur.starts_on, ends_on: cur.ends_on, capacity: cur.capacity,
+      } });
+      v.ok(r, 'course unchanged');
+      assert.equal(r.json.change, 'unchanged');
+      assertError(await v.req('POST', '/api/training/courses', { json: { code: 'MX-2', name: '坏日期', hours: 10, starts_on: '2022-13-01', ends_on: '2022-12-01' } }),
+        422, 'invalid_data');
+      assertError(await v.req('POST', '/api/training/courses', { json: { code: 'MX-2' } }), 400, 'invalid');
+    },
+  },
+  'POST /api/training/enrol': { check: (v) => enrolCycle(v, 'enrol') },
+  'POST /api/training/withdraw': { check: (v) => enrolCycle(v, 'withdraw') },
+  'POST /api/training/records': {
+    async check(v) {
+      const body = (no) => ({ teacher: no, name: `矩阵 ${v.role}`, hours: 1, date: '2021-05-01', special: false });
+      await v.teachers((no) => ['POST', '/api/training/records', { json: body(no) }], 'training record',
+        { then: (res, t) => assert.equal(res.json.hours.teacher_no, t.no) });
+    },
+  },
+  'GET /api/pairing': {
+    async check(v) {
+      const r = await v.get('/api/pairing');
+      v.ok(r, 'pairing');
+      assert.deepEqual(r.json.items.map((x) => x.id), ['leaders', 'studios', 'subject_leaders', 'cadres']);
+      assert.ok(r.json.items[2].stats.accepted > 0);
+    },
+  },
+  'GET /api/pairing/:programme/settings': {
+    async check(v) {
+      const r = await v.get('/api/pairing/subject_leaders/settings');
+      v.ok(r, 'pairing settings');
+      assert.equal(r.json.settings.forbids.length, CITY_WIDE.has(v.role) ? 1 : 0, `${v.role}: forbids outside its sight`);
+      assertError(await v.get('/api/pairing/nothing/settings'), 404, 'not_found');
+    },
+  },
+  'PUT /api/pairing/:programme/settings': {
+    async check(v) {
+      const doc = (await v.get('/api/pairing/subject_leaders/settings')).json.settings;
+      v.ok(await v.req('PUT', '/api/pairing/subject_leaders/settings', { json: doc }), 'the same settings');
+      assertError(await v.req('PUT', '/api/pairing/subject_leaders/settings', { json: { ...doc, weights: 'heavy' } }), 422, 'invalid_data');
+    },
+  },
+  'GET /api/pairing/:programme/pools': {
+    async check(v) {
+      for (const p of PROGRAMMES) {
+        const r = await v.get(`/api/pairing/${p}/pools`);
+        v.ok(r, `${p} pools`);
+        const members = [...r.json.mentors, ...r.json.mentees];
+        assert.ok(members.length > 0 && members.every((m) => !m.hidden && m.unit), `${v.role} ${p} pools`);
+        v.codesInScope(members.map((m) => m.unit.code), `${p} pools`);
+      }
+    },
+  },
+  'POST /api/pairing/:programme/pools/fill': {
+    async check(v) {
+      const r = await v.req('POST', '/api/pairing/subject_leaders/pools/fill', { json: { year: 2022 } });
+      v.ok(r, 'fill again');
+      assert.equal(r.json.removed, 0);
+      assertError(await v.req('POST', '/api/pairing/subject_leaders/pools/fill', { json: { year: 'x' } }), 400, 'bad_parameter');
+    },
+  },
+  'POST /api/pairing/:programme/propose': {
+    async check(v) {
+      const r = await v.req('POST', '/api/pairing/cadres/propose', { json: { year: 2022 } });
+      v.ok(r, 'propose');
+      for (const p of r.json.pairs) {
+        assert.equal(p.status, 'proposed');
+        assert.ok(Math.abs(p.terms.reduce((a, t) => a + t.cost, 0) - p.cost) < 1e-6, `terms of ${p.explain}`);
+      }
+      assertError(await v.req('POST', '/api/pairing/nothing/propose', { json: {} }), 404, 'not_found');
+    },
+  },
+  'GET /api/pairing/:programme/pairs': {
+    async check(v) {
+      for (const p of PROGRAMMES) {
+        const r = await v.get(`/api/pairing/${p}/pairs`, { status: 'accepted', size: 500 });
+        v.ok(r, `${p} pairs`);
+        const want = ALLPAIRS.filter((x) => x.programme === p && pairSeen(v, x)).length;
+        assert.equal(r.json.counts.accepted, want, `${v.role} ${p}: accepted pairs in sight`);
+        assert.equal(r.json.items.length, want);
+        for (const x of r.json.items) {
+          assert.ok(!x.mentor.hidden || !x.mentee.hidden, `${v.role}: a pair of which it sees neither side`);
+          for (const m of [x.mentor, x.mentee]) {
+            if (m.hidden) assert.deepEqual([m.key, m.unit, m.school], [null, null, null]);
+            else v.codesInScope([m.unit.code], `${p} pairs`);
+          }
+        }
+      }
+      assertError(await v.get('/api/pairing/subject_leaders/pairs', { status: 'done' }), 400, 'bad_parameter');
+    },
+  },
+  'POST /api/pairing/:programme/accept': {
+    async check(v) {
+      // refusals only: later roles count the accepted pairs
+      const acc = ALLPAIRS.find((x) => x.programme === 'subject_leaders');
+      assertError(await v.req('POST', '/api/pairing/subject_leaders/accept', { json: { pairs: [999999999] } }), 404, 'not_found');
+      assertError(await v.req('POST', '/api/pairing/subject_leaders/accept', { json: { pairs: [acc.id] } }), 422, 'invalid_data');
+      assertError(await v.req('POST', '/api/pairing/subject_leaders/accept', { json: {} }), 400, 'invalid');
+    },
+  },
+  'PATCH /api/pairing/pairs/:id': {
+    async check(v) {
+      const acc = ALLPAIRS[0];
+      assertError(await v.req('PATCH', `/api/pairing/pairs/${acc.id}`, { json: { mentor: acc.mentorKey } }), 422, 'invalid_data');
+      assertError(await v.req('PATCH', `/api/pairing/pairs/${acc.id}`, { json: {} }), 400, 'invalid');
+      assertError(await v.req('PATCH', '/api/pairing/pairs/999999999', { json: { mentor: acc.mentorKey } }), 404, 'not_found');
+    },
+  },
+  'POST /api/pairing/pairs/:id/activities': {
+    async check(v) {
+      const act = { kind: 'visit', date: '2022-03-01', note: `矩阵 ${v.role}` };
+      const missing = await v.req('POST', '/api/pairing/pairs/999999999/activities', { json: act });
+      for (const x of PAIRS) {
+        const r = await v.req('POST', `/api/pairing/pairs/${x.id}/activities`, { json: act });
+        if (!pairSeen(v, x)) v.hidden(r, missing, String(x.id), '999999999', `activity of pair ${x.id}`);
+        else if (x.mentee && v.sees(x.mentee)) v.ok(r, `activity of pair ${x.id}`);
+        else assertError(r, 403, 'forbidden', `${v.role} activity of pair ${x.id} (the mentor's side only):`);
+      }
+    },
+  },
 };
+
+// A pair is in sight when its mentor's or its mentee's unit is.
+function pairSeen(v, x) {
+  return (x.mentor && v.sees(x.mentor)) || (x.mentee && v.sees(x.mentee));
+}
+
+// Enrols each probe teacher in COURSE and withdraws it again, so that
+// every role finds the course as it was; out of scope, the route named
+// (enrol or withdraw) is answered as for a teacher that does not exist.
+async function enrolCycle(v, route) {
+  const body = (no) => ({ course: COURSE, teacher: no });
+  const missing = await v.req('POST', `/api/training/${route}`, { json: body(MISSING.teacher) });
+  for (const t of TEACHERS) {
+    if (!v.sees(t.school)) {
+      const r = await v.req('POST', `/api/training/${route}`, { json: body(t.no) });
+      v.hidden(r, missing, t.no, MISSING.teacher, `${route} ${t.no}`);
+      continue;
+    }
+    const r = await v.req('POST', '/api/training/enrol', { json: body(t.no) });
+    // a teacher who is not rural (the post 其他) may not enrol
+    if (r.status === 422) {
+      v.stats.inside++;
+      continue;
+    }
+    v.ok(r, `enrol ${t.no}`);
+    v.ok(await v.req('POST', '/api/training/withdraw', { json: body(t.no) }), `withdraw ${t.no}`);
+  }
+}
 
 const key = (r) => `${r.method} ${r.pattern}`;
 const sample = (pattern) => pattern.replace(/:\w+/g, 'x');

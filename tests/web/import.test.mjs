@@ -82,7 +82,7 @@ test('管理员: a clean sheet is checked, then imported on 确认导入, and th
   assert.equal(teacherCount(), before + 1);
   assertNoConsoleErrors(page);
 
-  await page.locator('#menu a', { hasText: '教师' }).click();
+  await page.locator('#menu a[href="#/teachers"]').click();
   await page.locator('table.grid tbody tr').first().waitFor();
   await page.locator('input[name=q]').fill('W0000009');
   const found = page.locator('table.grid tbody tr', { hasText: '顾新苗' });
