@@ -60,7 +60,18 @@ static const char plan_text[] =
     "    direction: higher\n"
     "    target: 100\n"
     "    milestones: {2020: 100, 2021: 100, 2022: 100}\n"
-    "    levels: [city, school]\n";
+    "    levels: [city, school]\n"
+    "  - id: pair-active\n"
+    "    clause: \"4.2\"\n"
+    "    goal: teachers\n"
+    "    name: 已结对人员开展活动比例\n"
+    "    kind: share\n"
+    "    over: pairing_mentors\n"
+    "    where: \"paired\"\n"
+    "    numerator: \"active\"\n"
+    "    unit: \"%\"\n"
+    "    target: 100\n"
+    "    levels: [city]\n";
 
 static const char *dir;
 static zx_db *db;
@@ -499,6 +510,19 @@ Test(pairing, edit_rechecks)
     cr_assert_str_eq(pair_of(&g, "M1"), "M1:E2");
 }
 
+struct city_figure {
+    double n, d;
+};
+
+static int city_figure(void *ctx, const zx_result *r)
+{
+    struct city_figure *f = ctx;
+
+    f->n = r->numerator;
+    f->d = r->denominator;
+    return 0;
+}
+
 Test(pairing, activities_and_stats)
 {
     zx_pairing_stats s;
@@ -548,6 +572,20 @@ Test(pairing, activities_and_stats)
     cr_assert_eq(s.active, 1);
     cr_assert_eq(count("SELECT count(*) FROM audit WHERE tbl ="
                        " 'pairing_activity'"), 3);
+    /* the plan's indicator of pairs at work reads the same activities,
+     * by year: one of the three paired mentors was active in 2021 */
+    {
+        zx_engine *eng = NULL;
+        struct city_figure f = { 0 };
+
+        cr_assert_eq(zx_engine_open(db, plan, &eng, diag), ZX_OK);
+        cr_assert_eq(zx_engine_eval(eng, zx_plan_indicator(plan, "pair-active"),
+                                    2021, 1u << ZX_LEVEL_CITY, 0, city_figure,
+                                    &f), ZX_OK);
+        cr_assert_eq(f.n, 1);
+        cr_assert_eq(f.d, 3);
+        zx_engine_close(eng);
+    }
     {
         long long bad = 0;
 
