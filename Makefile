@@ -121,13 +121,18 @@ $(BUILD)/bench/assign-%: bench/assign/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
 
+$(BUILD)/bench/flow-%: bench/flow/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
 bench: $(BIN) $(BUILD)/bench/latency $(BUILD)/bench/compute \
-       $(BUILD)/bench/assign-solve
+       $(BUILD)/bench/assign-solve $(BUILD)/bench/flow-solve
 	@scripts/deps.sh --bench
 	@bench/import/run.sh $(BIN)
 	@bench/indicators/run.sh $(BIN) province $(BUILD)/bench
 	@bench/http/run.sh $(BIN) province
 	@bench/assign/run.sh $(BUILD)/bench/assign-solve
+	@bench/flow/run.sh $(BUILD)/bench/flow-solve
 
 clean:
 	rm -rf build build-san

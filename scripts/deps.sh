@@ -14,7 +14,7 @@ libcriterion-dev libyaml-dev libmicrohttpd-dev chromium
 fonts-wqy-microhei"
 
 [ "${1:-}" = "--bench" ] &&
-    PKGS="$PKGS python3-pandas python3-scipy wrk nginx-light"
+    PKGS="$PKGS python3-pandas python3-scipy python3-networkx wrk nginx-light"
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"

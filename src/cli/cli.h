@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "db.h"
+#include "plan.h"
 #include "table.h"
 
 /* Exit statuses (BSD sysexits, as git and curl users expect). */
@@ -39,6 +40,17 @@ typedef struct zx_cmd {
 /* Opens cli->db_path (creating it when create is set); prints a Chinese
  * message to stderr on failure.  Returns an exit status. */
 int zx_cli_open_db(zx_cli *cli, int create, zx_db **out);
+
+/* Opens the database and loads the plan in force, for command cmd; on
+ * failure says why on stderr ("run zhenxing init" when there is no plan),
+ * closes what it opened and returns the exit status (*db, *plan NULL).
+ * On success both are the caller's (zx_plan_free, zx_db_close). */
+int zx_cli_open_plan(zx_cli *cli, const char *cmd, zx_db **db,
+                     zx_plan **plan);
+
+/* Reads the --year text s of command cmd into *year (1990..2100).
+ * Returns 0, or ZX_EXIT_USAGE after saying why. */
+int zx_cli_year(const char *cmd, const char *s, int *year);
 
 /* Maps a library error code to an exit status. */
 int zx_cli_exit_code(int err);
@@ -99,6 +111,9 @@ int zx_cmd_serve(zx_cli *cli, int argc, char **argv);
 int zx_cmd_pairing(zx_cli *cli, int argc, char **argv);
 int zx_cmd_training(zx_cli *cli, int argc, char **argv);
 int zx_cmd_gaps(zx_cli *cli, int argc, char **argv);
+int zx_cmd_rules(zx_cli *cli, int argc, char **argv);
+int zx_cmd_funding(zx_cli *cli, int argc, char **argv);
+int zx_cmd_subsidy(zx_cli *cli, int argc, char **argv);
 
 /* `import values FILE` and `template values ...` (cmd_values.c). */
 int zx_cli_import_values(zx_cli *cli, const char *file, int dry_run);
@@ -112,5 +127,6 @@ extern const char zx_usage_init[], zx_usage_demo[], zx_usage_import[],
 extern const char zx_usage_pairing[];
 extern const char zx_usage_training[];
 extern const char zx_usage_gaps[];
+extern const char zx_usage_rules[], zx_usage_funding[], zx_usage_subsidy[];
 
 #endif

@@ -240,7 +240,7 @@ int zx_cmd_gaps(zx_cli *cli, int argc, char **argv)
     zx_db *db = NULL;
     zx_plan *plan = NULL;
     zx_diag *diag = zx_diag_new();
-    char *unit_name = NULL, *end;
+    char *unit_name = NULL;
     long long unit_id = 0;
     int i, r, rc, code = ZX_EXIT_SOFTWARE;
 
@@ -279,30 +279,9 @@ int zx_cmd_gaps(zx_cli *cli, int argc, char **argv)
                                   "json", fmt);
         goto done;
     }
-    if (year_s) {
-        long y = strtol(year_s, &end, 10);
-
-        if (*end || end == year_s || y < 1990 || y > 2100) {
-            code = zx_cli_usage_error("gaps", "年度“%s”无效：应为 1990～2100 "
-                                      "的年份", year_s);
-            goto done;
-        }
-        o.year = (int)y;
-    }
-    if (!diag || (code = zx_cli_open_db(cli, 0, &db)))
+    if (!diag || (year_s && (code = zx_cli_year("gaps", year_s, &o.year))) ||
+        (code = zx_cli_open_plan(cli, "gaps", &db, &plan)))
         goto done;
-    rc = zx_planstore_get(db, &plan, diag);
-    if (rc == ZX_ENOTFOUND) {
-        fprintf(stderr, "zhenxing gaps: 数据库中还没有计划，请先运行 "
-                        "zhenxing init 或 zhenxing plan load 文件\n");
-        code = ZX_EXIT_NOINPUT;
-        goto done;
-    }
-    if (rc) {
-        zx_cli_print_diag(diag);
-        code = zx_cli_exit_code(rc);
-        goto done;
-    }
     if (!year_s)
         o.year = zx_values_current_year(plan);
     if ((code = find_unit(db, unit, &unit_id, &unit_name)))

@@ -65,35 +65,6 @@ const char zx_usage_task[] =
 
 /* ---- shared ---- */
 
-/* Opens the database and loads the plan in force.  Returns an exit
- * status; the caller closes *db and frees *plan either way. */
-static int open_plan(zx_cli *cli, const char *cmd, zx_db **db,
-                     zx_plan **plan)
-{
-    zx_diag *diag = zx_diag_new();
-    int code, rc;
-
-    *db = NULL;
-    *plan = NULL;
-    if (!diag)
-        return ZX_EXIT_SOFTWARE;
-    if ((code = zx_cli_open_db(cli, 0, db)))
-        goto fail;
-    rc = zx_planstore_get(*db, plan, diag);
-    if (rc == ZX_ENOTFOUND) {
-        fprintf(stderr, "zhenxing %s: 数据库中还没有计划，请先运行 zhenxing "
-                        "init 或 zhenxing plan load 文件\n", cmd);
-        code = ZX_EXIT_NOINPUT;
-    } else if (rc) {
-        zx_cli_print_diag(diag);
-        code = zx_cli_exit_code(rc);
-    }
-
-fail:
-    zx_diag_free(diag);
-    return code;
-}
-
 /* Prints what a zx_tasks call explained, or the error itself. */
 static int report(const char *cmd, int rc, zx_db *db, const zx_diag *diag)
 {
@@ -325,7 +296,7 @@ int zx_cmd_tasks(zx_cli *cli, int argc, char **argv)
     if (a.opt[O_STATUS] && zx_tasks_status_parse(a.opt[O_STATUS]) < 0)
         return zx_cli_usage_error("tasks", "状态“%s”无效：应为 未启动、推进中、"
                                   "已完成 或 逾期", a.opt[O_STATUS]);
-    if ((code = open_plan(cli, "tasks", &db, &plan)))
+    if ((code = zx_cli_open_plan(cli, "tasks", &db, &plan)))
         goto fail;
 
     /* one date for the heading and for what counts as overdue, even when
@@ -469,7 +440,7 @@ static int task_show(zx_cli *cli, int argc, char **argv)
         return code;
     if (a.npos != 1)
         return zx_cli_usage_error("task show", "需要指定任务编号");
-    if ((code = open_plan(cli, "task show", &db, &plan)))
+    if ((code = zx_cli_open_plan(cli, "task show", &db, &plan)))
         goto fail;
     code = ZX_EXIT_SOFTWARE;
     if (!(diag = zx_diag_new()))
@@ -573,7 +544,7 @@ static int task_update(zx_cli *cli, int argc, char **argv)
         return zx_cli_usage_error("task update", "需要用 --unit 指定承担单位");
     if (!a.opt[O_STATUS] && !a.opt[O_NOTE])
         return zx_cli_usage_error("task update", "需要 --status 或 --note");
-    if ((code = open_plan(cli, "task update", &db, &plan)))
+    if ((code = zx_cli_open_plan(cli, "task update", &db, &plan)))
         goto fail;
     code = ZX_EXIT_SOFTWARE;
     if (!(diag = zx_diag_new()))
@@ -653,7 +624,7 @@ static int task_attach(zx_cli *cli, int argc, char **argv)
         fprintf(stderr, "zhenxing task attach: 无法读取文件“%s”\n", a.pos[1]);
         return rc == ZX_EIO ? ZX_EXIT_NOINPUT : ZX_EXIT_SOFTWARE;
     }
-    if ((code = open_plan(cli, "task attach", &db, &plan)))
+    if ((code = zx_cli_open_plan(cli, "task attach", &db, &plan)))
         goto fail;
     code = ZX_EXIT_SOFTWARE;
     if (!(diag = zx_diag_new()))

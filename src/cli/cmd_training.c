@@ -206,27 +206,10 @@ static const char *code_name(const char *list, int code)
  * way. */
 static int open_db(zx_cli *cli, zx_db **db, zx_plan **plan)
 {
-    zx_diag *diag;
-    int code, rc;
-
     *db = NULL;
-    if (plan)
-        *plan = NULL;
-    if ((code = zx_cli_open_db(cli, 0, db)) || !plan)
-        return code;
-    if (!(diag = zx_diag_new()))
-        return ZX_EXIT_SOFTWARE;
-    rc = zx_planstore_get(*db, plan, diag);
-    if (rc == ZX_ENOTFOUND) {
-        fprintf(stderr, "zhenxing training: 数据库中还没有计划，请先运行 "
-                        "zhenxing init 或 zhenxing plan load 文件\n");
-        code = ZX_EXIT_NOINPUT;
-    } else if (rc) {
-        zx_cli_print_diag(diag);
-        code = zx_cli_exit_code(rc);
-    }
-    zx_diag_free(diag);
-    return code;
+    if (!plan)
+        return zx_cli_open_db(cli, 0, db);
+    return zx_cli_open_plan(cli, "training", db, plan);
 }
 
 /* Prints what a zx_training call explained, or the error itself, and

@@ -47,37 +47,6 @@ const char zx_usage_values[] =
     "退出码: 0 成功；1 未填报（get）；65 值有误，未写入；64 用法错误；\n"
     "        66 数据项、单位或数据库不存在\n";
 
-/* Opens the database and loads the plan in force; prints why not. */
-static int open_plan(zx_cli *cli, const char *cmd, zx_db **db, zx_plan **plan)
-{
-    zx_diag *diag = zx_diag_new();
-    int code, rc;
-
-    *plan = NULL;
-    if (!diag)
-        return ZX_EXIT_SOFTWARE;
-    if ((code = zx_cli_open_db(cli, 0, db))) {
-        zx_diag_free(diag);
-        return code;
-    }
-    rc = zx_planstore_get(*db, plan, diag);
-    if (rc == ZX_ENOTFOUND) {
-        fprintf(stderr, "zhenxing %s: 数据库中没有计划，请先运行 zhenxing "
-                "init 或 zhenxing plan load\n", cmd);
-    } else if (rc) {
-        zx_cli_print_diag(diag);
-        fprintf(stderr, "zhenxing %s: 无法读取数据库中的计划（%s）\n", cmd,
-                zx_strerror(rc));
-    }
-    zx_diag_free(diag);
-    if (rc) {
-        zx_db_close(*db);
-        *db = NULL;
-        return zx_cli_exit_code(rc);
-    }
-    return ZX_EXIT_OK;
-}
-
 /* A year as given to --year, or -1. */
 static int parse_year(const char *s)
 {
@@ -140,7 +109,7 @@ int zx_cmd_values(zx_cli *cli, int argc, char **argv)
     if (yeartext && parse_year(yeartext) < 0)
         return zx_cli_usage_error("values", "年度“%s”无效，应为 4 位数字",
                                   yeartext);
-    if ((code = open_plan(cli, "values", &db, &plan)))
+    if ((code = zx_cli_open_plan(cli, "values", &db, &plan)))
         return code;
 
     rc = ZX_ENOMEM;
@@ -198,7 +167,7 @@ int zx_cli_import_values(zx_cli *cli, const char *file, int dry_run)
     zx_values_result res;
     int rc, code;
 
-    if ((code = open_plan(cli, "import", &db, &plan)))
+    if ((code = zx_cli_open_plan(cli, "import", &db, &plan)))
         return code;
     diag = zx_diag_new();
     if (!diag) {
@@ -279,7 +248,7 @@ int zx_cli_template_values(zx_cli *cli, int argc, char **argv)
                                   "values --level %s > values-%s.xlsx",
                                   zx_level_name((enum zx_level)level),
                                   zx_level_name((enum zx_level)level));
-    if ((code = open_plan(cli, "template", &db, &plan)))
+    if ((code = zx_cli_open_plan(cli, "template", &db, &plan)))
         return code;
 
     rc = zx_values_template(db, plan, (enum zx_level)level, out, &units);

@@ -3,6 +3,7 @@
  * database, exit codes, printing diagnostics, the progress bar.
  */
 #include "cli.h"
+#include "planstore.h"
 #include "sheetdef.h"
 #include "text.h"
 #include "zx.h"
@@ -25,6 +26,45 @@ int zx_cli_open_db(zx_cli *cli, int create, zx_db **out)
         return rc == ZX_EDB ? ZX_EXIT_NOINPUT : zx_cli_exit_code(rc);
     }
     return ZX_EXIT_OK;
+}
+
+int zx_cli_open_plan(zx_cli *cli, const char *cmd, zx_db **db,
+                     zx_plan **plan)
+{
+    zx_diag *diag = zx_diag_new();
+    int code, rc;
+
+    *db = NULL;
+    *plan = NULL;
+    if (!diag)
+        return ZX_EXIT_SOFTWARE;
+    if ((code = zx_cli_open_db(cli, 0, db)))
+        goto out;
+    if ((rc = zx_planstore_get(*db, plan, diag)) == ZX_ENOTFOUND)
+        fprintf(stderr, "zhenxing %s: 数据库中还没有计划，请先运行 zhenxing "
+                        "init 或 zhenxing plan load 文件\n", cmd);
+    else if (rc)
+        zx_cli_print_diag(diag);
+    if (rc) {
+        code = zx_cli_exit_code(rc);
+        zx_db_close(*db);
+        *db = NULL;
+    }
+out:
+    zx_diag_free(diag);
+    return code;
+}
+
+int zx_cli_year(const char *cmd, const char *s, int *year)
+{
+    char *end;
+    long y = strtol(s, &end, 10);
+
+    if (*end || end == s || y < 1990 || y > 2100)
+        return zx_cli_usage_error(cmd, "年度“%s”无效：应为 1990～2100 的年份",
+                                  s);
+    *year = (int)y;
+    return 0;
 }
 
 int zx_cli_exit_code(int err)

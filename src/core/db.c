@@ -479,6 +479,28 @@ static const char *const migrations[] = {
     STAMP_TRIGGERS("training_base")
     STAMP_TRIGGERS("course")
     STAMP_TRIGGERS("course_enrolment"),
+
+    /* 9: rules (rules.h): the rates, ratios and thresholds of the
+     * mechanisms, per kind ("funding", "subsidy", ...) and year, edited by
+     * the office; a year without a row uses the built-in default of
+     * rules.c.  Who changed what is in the audit log, not here.  Stamps
+     * as the other mechanisms' tables, so an indicator may read a rule.
+     * The funding table (migration 2) keeps its columns, which the
+     * indicators read, and gains the components of its total
+     * (funding.h): total = (base + boarding + special) * coefficient. */
+    "CREATE TABLE rule ("
+    "  kind  TEXT NOT NULL,"
+    "  year  INTEGER NOT NULL,"
+    "  key   TEXT NOT NULL,"
+    "  value REAL NOT NULL,"
+    "  note  TEXT,"
+    "  PRIMARY KEY (kind, year, key)"
+    ") STRICT, WITHOUT ROWID;"
+    STAMP_TRIGGERS("rule")
+    "ALTER TABLE funding ADD COLUMN base REAL NOT NULL DEFAULT 0;"
+    "ALTER TABLE funding ADD COLUMN boarding REAL NOT NULL DEFAULT 0;"
+    "ALTER TABLE funding ADD COLUMN special REAL NOT NULL DEFAULT 0;"
+    "ALTER TABLE funding ADD COLUMN coefficient REAL NOT NULL DEFAULT 1;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -1,0 +1,404 @@
+/*
+ * rules.c - rule values per kind, year and key, with built-in defaults
+ * (see rules.h).
+ *
+ * The table below is the only place in zhenxing where the mechanisms'
+ * figures are written.  Each row names its source; a figure no public
+ * source gives is 0 (the mechanism then pays nothing for it) or, for a
+ * coefficient, 1 (no effect), so that nothing unsourced is paid out
+ * until the office sets the year's value with `zhenxing rules set`.
+ */
+#include "rules.h"
+
+#include "audit.h"
+#include "zx.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DM "domain.md 生均公用经费"
+
+static const struct rule_def {
+    const char *kind, *key, *title;
+    double def, lo, hi;
+    const char *source;
+} defs[] = {
+    /* funding (funding.h, clauses 3.3-F1, 3.3-F2), yuan per student per
+     * year unless said otherwise */
+    { "funding", "per_student.kindergarten", "幼儿园生均公用经费（元/生·年）",
+      0, 0, 1e6, "domain.md 未给出幼儿园标准：0 表示本机制不拨付，待设定" },
+    { "funding", "per_student.primary", "小学生均公用经费（元/生·年）",
+      650, 0, 1e6, DM "：国家基准，东部（江苏）小学 650 元" },
+    { "funding", "per_student.junior", "初中生均公用经费（元/生·年）",
+      850, 0, 1e6, DM "：国家基准，东部（江苏）初中 850 元" },
+    { "funding", "per_student.senior", "高中生均公用经费（元/生·年）",
+      0, 0, 1e6, "domain.md 未给出高中标准：0 表示本机制不拨付，待设定" },
+    { "funding", "per_student.vocational", "中职生均公用经费（元/生·年）",
+      0, 0, 1e6, "domain.md 未给出中职标准：0 表示本机制不拨付，待设定" },
+    { "funding", "per_student.special",
+      "特殊教育学校及随班就读残疾学生生均公用经费（元/生·年）",
+      6000, 0, 1e6, DM "：特殊教育 6,000 元" },
+    { "funding", "boarder", "寄宿生生均增加（元/生·年）",
+      200, 0, 1e6, DM "：寄宿生每生每年增加 200 元" },
+    { "funding", "floor", "乡村义务教育学校核定学生数下限（人）",
+      500, 0, 1e5, "条款 3.3-F2：不足 500 人的乡村学校按 500 人拨付"
+      "（国家标准为 100 人）" },
+    { "funding", "years.kindergarten", "学段学制年数：学前（跨学段学校按此分摊）",
+      3, 0, 12, "学制：幼儿园 3 年" },
+    { "funding", "years.primary", "学段学制年数：小学",
+      6, 0, 12, "学制：小学 6 年" },
+    { "funding", "years.junior", "学段学制年数：初中",
+      3, 0, 12, "学制：初中 3 年" },
+    { "funding", "years.senior", "学段学制年数：高中",
+      3, 0, 12, "学制：高中 3 年" },
+    { "funding", "tilt.not_seat", "非建制镇所在地学校倾斜系数",
+      1, 0.01, 100, "条款 3.3-F1 要求倾斜但未给系数：1 表示不倾斜，待设定" },
+    { "funding", "tilt.weak", "薄弱学校倾斜系数",
+      1, 0.01, 100, "条款 3.3-F1 要求倾斜但未给系数：1 表示不倾斜，待设定" },
+
+    /* subsidy (subsidy.h, clause 3.3-F3), yuan per teacher per year */
+    { "subsidy", "amount.seat", "建制镇所在地乡村学校教师补贴（元/人·年）",
+      0, 0, 1e6, "计划与 domain.md 均未给出金额：0 表示未定，待设定" },
+    { "subsidy", "amount.town", "非建制镇所在地镇区学校教师补贴（元/人·年）",
+      0, 0, 1e6, "计划与 domain.md 均未给出金额：0 表示未定，待设定" },
+    { "subsidy", "amount.village", "非建制镇所在地乡村（村庄、乡中心区）学校"
+      "教师补贴（元/人·年）",
+      0, 0, 1e6, "计划与 domain.md 均未给出金额：0 表示未定，待设定" },
+    { "subsidy", "service.years1", "乡村任教年限第一档起点（年）",
+      10, 0, 60, "无公开来源：常见的分档起点，待核定" },
+    { "subsidy", "service.extra1", "乡村任教年限第一档加发（元/人·年）",
+      0, 0, 1e6, "计划与 domain.md 均未给出金额：0 表示未定，待设定" },
+    { "subsidy", "service.years2", "乡村任教年限第二档起点（年）",
+      20, 0, 60, "无公开来源：常见的分档起点，待核定" },
+    { "subsidy", "service.extra2", "乡村任教年限第二档加发（元/人·年，"
+      "代替第一档）",
+      0, 0, 1e6, "计划与 domain.md 均未给出金额：0 表示未定，待设定" },
+    { "subsidy", "employment.1", "在编教师享受补贴（1 是，0 否）",
+      1, 0, 1, "乡村教师补贴的通常范围：在编在岗教师" },
+    { "subsidy", "employment.2", "备案制教师享受补贴（1 是，0 否）",
+      1, 0, 1, "乡村教师补贴的通常范围：备案制教师同在编" },
+    { "subsidy", "employment.3", "代课教师享受补贴（1 是，0 否）",
+      0, 0, 1, "乡村教师补贴的通常范围不含代课教师" },
+    { "subsidy", "employment.4", "银龄教师享受补贴（1 是，0 否）",
+      0, 0, 1, "银龄教师另有讲学补助，不含在内" },
+    { "subsidy", "employment.9", "其他用工享受补贴（1 是，0 否）",
+      0, 0, 1, "乡村教师补贴的通常范围不含其他用工" },
+};
+
+#define NDEFS ((int)(sizeof(defs) / sizeof(defs[0])))
+
+static const struct rule_def *find_def(const char *kind, const char *key)
+{
+    int i;
+
+    for (i = 0; i < NDEFS; i++)
+        if (strcmp(defs[i].kind, kind) == 0 && strcmp(defs[i].key, key) == 0)
+            return &defs[i];
+    return NULL;
+}
+
+int zx_rules_kind_known(const char *kind)
+{
+    int i;
+
+    for (i = 0; i < NDEFS; i++)
+        if (strcmp(defs[i].kind, kind) == 0)
+            return 1;
+    return 0;
+}
+
+int zx_rules_range(const char *kind, const char *key, double *lo,
+                   double *hi)
+{
+    const struct rule_def *d = find_def(kind, key);
+
+    if (!d)
+        return ZX_ENOTFOUND;
+    *lo = d->lo;
+    *hi = d->hi;
+    return ZX_OK;
+}
+
+/* The stored rule into *value and its note (malloc'd, or NULL) into
+ * *note when note is not NULL; returns 1 when found, 0 when not, -1 on a
+ * database error. */
+static int stored(zx_db *db, const char *kind, int year, const char *key,
+                  double *value, char **note)
+{
+    sqlite3_stmt *st = zx_db_prepare(db, "SELECT value, note FROM rule"
+                                         " WHERE kind = ?1 AND year = ?2"
+                                         " AND key = ?3");
+    int rc;
+
+    if (note)
+        *note = NULL;
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, year);
+    sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *value = sqlite3_column_double(st, 0);
+        if (note && sqlite3_column_type(st, 1) != SQLITE_NULL &&
+            !(*note = strdup((const char *)sqlite3_column_text(st, 1)))) {
+            sqlite3_reset(st);
+            return -1;
+        }
+        sqlite3_reset(st);
+        return 1;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int zx_rules_get(zx_db *db, const char *kind, int year, const char *key,
+                 double *value, int *is_set)
+{
+    const struct rule_def *d = find_def(kind, key);
+    int found;
+
+    if (!d)
+        return ZX_ENOTFOUND;
+    found = stored(db, kind, year, key, value, NULL);
+    if (found < 0)
+        return ZX_EDB;
+    if (!found)
+        *value = d->def;
+    if (is_set)
+        *is_set = found;
+    return ZX_OK;
+}
+
+/* {"value": v, "note": note} (note left out when NULL), or NULL. */
+static json_t *rule_json(double v, const char *note)
+{
+    json_t *j = json_pack("{s:f}", "value", v);
+
+    if (j && note && json_object_set_new(j, "note", json_string(note))) {
+        json_decref(j);
+        return NULL;
+    }
+    return j;
+}
+
+int zx_rules_set(zx_db *db, const char *kind, int year, const char *key,
+                 double value, const char *note, const char *actor)
+{
+    const struct rule_def *d = find_def(kind, key);
+    sqlite3_stmt *st;
+    json_t *old = NULL, *new_ = NULL;
+    char *old_note = NULL, akey[160];
+    double old_value;
+    int found, rc = ZX_EDB;
+
+    if (!d)
+        return ZX_ENOTFOUND;
+    if (!isfinite(value) || value < d->lo || value > d->hi)
+        return ZX_EINVAL;
+    if (zx_db_begin(db) != ZX_OK)
+        return ZX_EDB;
+    found = stored(db, kind, year, key, &old_value, &old_note);
+    if (found < 0)
+        goto fail;
+    /* the same value and note again is no change: nothing to record */
+    if (found && old_value == value &&
+        (old_note ? note && strcmp(old_note, note) == 0 : !note)) {
+        rc = ZX_OK;
+        goto fail;
+    }
+    st = zx_db_prepare(db, "INSERT INTO rule(kind, year, key, value, note)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5)"
+                           " ON CONFLICT(kind, year, key) DO UPDATE"
+                           " SET value = ?4, note = ?5");
+    if (!st)
+        goto fail;
+    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, year);
+    sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 4, value);
+    if (note)
+        sqlite3_bind_text(st, 5, note, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        sqlite3_reset(st);
+        goto fail;
+    }
+    sqlite3_reset(st);
+    /* the old value of a year without a rule is the default it used */
+    rc = ZX_ENOMEM;
+    if (!(old = found ? rule_json(old_value, old_note)
+                      : json_pack("{s:f, s:b}", "value", d->def,
+                                  "default", 1)) ||
+        !(new_ = rule_json(value, note)))
+        goto fail;
+    snprintf(akey, sizeof(akey), "%s/%d/%s", kind, year, key);
+    rc = zx_audit_append_json(db, actor, found ? "update" : "insert", "rule",
+                              akey, old, new_);
+    if (rc)
+        goto fail;
+    if (zx_db_commit(db) != ZX_OK) {
+        rc = ZX_EDB;
+        goto fail;
+    }
+    json_decref(old);
+    json_decref(new_);
+    free(old_note);
+    return ZX_OK;
+
+fail:
+    zx_db_rollback(db);
+    json_decref(old);
+    json_decref(new_);
+    free(old_note);
+    return rc;
+}
+
+int zx_rules_list(zx_db *db, const char *kind, int year,
+                  int (*fn)(void *ctx, const zx_rule_row *r), void *ctx)
+{
+    zx_rule_row row;
+    char *note;
+    int i, found, rc;
+
+    if (!zx_rules_kind_known(kind))
+        return ZX_ENOTFOUND;
+    for (i = 0; i < NDEFS; i++) {
+        if (strcmp(defs[i].kind, kind) != 0)
+            continue;
+        memset(&row, 0, sizeof(row));
+        row.kind = kind;
+        row.key = defs[i].key;
+        row.title = defs[i].title;
+        row.source = defs[i].source;
+        row.def = defs[i].def;
+        found = stored(db, kind, year, defs[i].key, &row.value, &note);
+        if (found < 0)
+            return ZX_EDB;
+        if (!found)
+            row.value = defs[i].def;
+        row.is_set = found;
+        row.note = note;
+        rc = fn(ctx, &row);
+        free(note);
+        if (rc)
+            return rc;
+    }
+    return ZX_OK;
+}
+
+/* ---- a kind's values in memory ------------------------------------- */
+
+struct zx_rules {
+    int n;
+    const struct rule_def **def;   /* static rows of the kind */
+    double *value;
+};
+
+void zx_rules_free(zx_rules *r)
+{
+    if (!r)
+        return;
+    free(r->def);
+    free(r->value);
+    free(r);
+}
+
+static zx_rules *rules_new(int n)
+{
+    zx_rules *r = calloc(1, sizeof(*r));
+
+    if (!r)
+        return NULL;
+    r->def = calloc((size_t)n, sizeof(*r->def));
+    r->value = calloc((size_t)n, sizeof(*r->value));
+    if (!r->def || !r->value) {
+        zx_rules_free(r);
+        return NULL;
+    }
+    r->n = n;
+    return r;
+}
+
+int zx_rules_load(zx_db *db, const char *kind, int year, zx_rules **out)
+{
+    zx_rules *r;
+    int i, n = 0, found;
+
+    *out = NULL;
+    for (i = 0; i < NDEFS; i++)
+        n += strcmp(defs[i].kind, kind) == 0;
+    if (!n)
+        return ZX_ENOTFOUND;
+    if (!(r = rules_new(n)))
+        return ZX_ENOMEM;
+    n = 0;
+    for (i = 0; i < NDEFS; i++) {
+        if (strcmp(defs[i].kind, kind) != 0)
+            continue;
+        r->def[n] = &defs[i];
+        found = stored(db, kind, year, defs[i].key, &r->value[n], NULL);
+        if (found < 0) {
+            zx_rules_free(r);
+            return ZX_EDB;
+        }
+        if (!found)
+            r->value[n] = defs[i].def;
+        n++;
+    }
+    *out = r;
+    return ZX_OK;
+}
+
+zx_rules *zx_rules_copy(const zx_rules *r)
+{
+    zx_rules *c = rules_new(r->n);
+
+    if (!c)
+        return NULL;
+    memcpy(c->def, r->def, (size_t)r->n * sizeof(*r->def));
+    memcpy(c->value, r->value, (size_t)r->n * sizeof(*r->value));
+    return c;
+}
+
+static int index_of(const zx_rules *r, const char *key)
+{
+    int i;
+
+    for (i = 0; i < r->n; i++)
+        if (strcmp(r->def[i]->key, key) == 0)
+            return i;
+    return -1;
+}
+
+double zx_rules_value(const zx_rules *r, const char *key)
+{
+    int i = index_of(r, key);
+
+    return i < 0 ? NAN : r->value[i];
+}
+
+int zx_rules_override(zx_rules *r, const char *key, double value)
+{
+    int i = index_of(r, key);
+
+    if (i < 0)
+        return ZX_ENOTFOUND;
+    if (!isfinite(value) || value < r->def[i]->lo || value > r->def[i]->hi)
+        return ZX_EINVAL;
+    r->value[i] = value;
+    return ZX_OK;
+}
+
+json_t *zx_rules_json(const zx_rules *r)
+{
+    json_t *j = json_object();
+    int i;
+
+    for (i = 0; j && i < r->n; i++)
+        if (json_object_set_new(j, r->def[i]->key, json_real(r->value[i]))) {
+            json_decref(j);
+            return NULL;
+        }
+    return j;
+}
