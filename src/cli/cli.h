@@ -52,6 +52,15 @@ int zx_cli_open_plan(zx_cli *cli, const char *cmd, zx_db **db,
  * Returns 0, or ZX_EXIT_USAGE after saying why. */
 int zx_cli_year(const char *cmd, const char *s, int *year);
 
+/* Output formats of the listing commands, as --format names them. */
+enum zx_cli_format { ZX_CLI_TABLE, ZX_CLI_JSON, ZX_CLI_CSV, ZX_CLI_XLSX };
+
+/* Reads --format text s (NULL: table) of command cmd into *fmt, among
+ * the formats in the bit set allowed (1u << ZX_CLI_*).  Returns 0, or
+ * ZX_EXIT_USAGE after naming the formats allowed. */
+int zx_cli_format(const char *cmd, const char *s, unsigned allowed,
+                  int *fmt);
+
 /* Maps a library error code to an exit status. */
 int zx_cli_exit_code(int err);
 

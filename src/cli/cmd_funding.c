@@ -49,8 +49,6 @@ const char zx_usage_funding[] =
     "\n"
     "退出码: 0 成功；64 用法错误；66 数据库或计划不存在；74 文件无法写入\n";
 
-enum { FMT_TABLE, FMT_CSV, FMT_XLSX, FMT_JSON };
-
 #define MAXWHATIF 32
 
 /* The columns of csv, json and xlsx; what-if adds the last two. */
@@ -393,26 +391,16 @@ int zx_cmd_funding(zx_cli *cli, int argc, char **argv)
             goto done;
         }
     }
-    if (strcmp(fmt_s, "table") == 0)
-        fmt = FMT_TABLE;
-    else if (strcmp(fmt_s, "csv") == 0)
-        fmt = FMT_CSV;
-    else if (strcmp(fmt_s, "xlsx") == 0)
-        fmt = FMT_XLSX;
-    else if (strcmp(fmt_s, "json") == 0)
-        fmt = FMT_JSON;
-    else {
-        code = zx_cli_usage_error("funding", "格式“%s”无效：应为 table、csv、"
-                                  "xlsx 或 json", fmt_s);
+    if ((code = zx_cli_format("funding", fmt_s, 1u << ZX_CLI_TABLE | 1u << ZX_CLI_JSON | 1u << ZX_CLI_CSV | 1u << ZX_CLI_XLSX,
+                              &fmt)))
         goto done;
-    }
     if (save && nifs) {
         code = zx_cli_usage_error("funding", "--save 不能与 --what-if 同用："
                                   "假设测算不写入；要改变规则请用 zhenxing "
                                   "rules set");
         goto done;
     }
-    if (out && fmt != FMT_XLSX) {
+    if (out && fmt != ZX_CLI_XLSX) {
         code = zx_cli_usage_error("funding", "--out 只用于 xlsx 格式");
         goto done;
     }
@@ -437,11 +425,11 @@ int zx_cmd_funding(zx_cli *cli, int argc, char **argv)
     if ((rc = zx_funding_compute(db, plan, year, alt ? alt : rules, &f)))
         goto dberr;
     synthetic = zx_export_synthetic(db);
-    if (fmt == FMT_TABLE)
+    if (fmt == ZX_CLI_TABLE)
         print_table(f, was, zx_plan_name(plan));
-    else if (fmt == FMT_CSV)
+    else if (fmt == ZX_CLI_CSV)
         print_csv(f, was);
-    else if (fmt == FMT_JSON) {
+    else if (fmt == ZX_CLI_JSON) {
         char *s;
 
         if (!(j = to_json(f, was, alt ? alt : rules, synthetic)) ||
@@ -460,7 +448,7 @@ int zx_cmd_funding(zx_cli *cli, int argc, char **argv)
             goto done;
         }
     }
-    if (synthetic && fmt == FMT_CSV)
+    if (synthetic && fmt == ZX_CLI_CSV)
         fprintf(stderr, "%s\n", zx_demo_banner);
     if (save) {
         if ((rc = zx_funding_save(db, f, rules, zx_audit_cli_actor())))

@@ -54,7 +54,7 @@ const char zx_usage_gaps[] =
     "        66 数据库、计划或单位不存在\n";
 
 struct out {
-    int format;                /* 0 table, 1 json, 2 csv */
+    int format;           /* ZX_CLI_* */
     int year;
     json_t *arr;
     long gaps[ZX_DEVROLES_NCHECKS], over[ZX_DEVROLES_NCHECKS];
@@ -77,7 +77,7 @@ static int print_row(void *ctx, const zx_devroles_row *r)
         o->gaps[r->check]++;
     snprintf(have, sizeof(have), "%lld", r->have);
     snprintf(need, sizeof(need), "%lld", r->need);
-    if (o->format == 1) {
+    if (o->format == ZX_CLI_JSON) {
         json_t *j = json_pack("{s:s, s:s, s:s?, s:s, s:i, s:s, s:s, s:s, s:s,"
                               " s:s, s:o, s:s?, s:s?, s:s?, s:s, s:I, s:I}",
                               "check", zx_devroles_check_id(r->check),
@@ -96,7 +96,7 @@ static int print_row(void *ctx, const zx_devroles_row *r)
                               "need", (json_int_t)r->need);
         return j && json_array_append_new(o->arr, j) == 0 ? 0 : ZX_ENOMEM;
     }
-    if (o->format == 2) {
+    if (o->format == ZX_CLI_CSV) {
         snprintf(subject, sizeof(subject), "%d", r->subject);
         zx_cli_csv_cell(title, 0);
         zx_cli_csv_cell(zx_devroles_check_id(r->check), 0);
@@ -268,17 +268,8 @@ int zx_cmd_gaps(zx_cli *cli, int argc, char **argv)
             goto done;
         }
     }
-    if (strcmp(fmt, "table") == 0)
-        o.format = 0;
-    else if (strcmp(fmt, "json") == 0)
-        o.format = 1;
-    else if (strcmp(fmt, "csv") == 0)
-        o.format = 2;
-    else {
-        code = zx_cli_usage_error("gaps", "格式“%s”无效：应为 table、csv 或 "
-                                  "json", fmt);
+    if ((code = zx_cli_format("gaps", fmt, 1u << ZX_CLI_TABLE | 1u << ZX_CLI_JSON | 1u << ZX_CLI_CSV, &o.format)))
         goto done;
-    }
     if (!diag || (year_s && (code = zx_cli_year("gaps", year_s, &o.year))) ||
         (code = zx_cli_open_plan(cli, "gaps", &db, &plan)))
         goto done;
@@ -288,12 +279,12 @@ int zx_cmd_gaps(zx_cli *cli, int argc, char **argv)
         goto done;
 
     code = ZX_EXIT_SOFTWARE;
-    if (o.format == 1 && !(o.arr = json_array()))
+    if (o.format == ZX_CLI_JSON && !(o.arr = json_array()))
         goto done;
-    if (o.format == 2)
+    if (o.format == ZX_CLI_CSV)
         fputs("\xef\xbb\xbf" "检查,检查编号,指标,条款,类型,单位编码,单位,区镇,"
               "学科代码,学科,教师编号,教师,说明,现有,要求\r\n", stdout);
-    if (o.format == 0) {
+    if (o.format == ZX_CLI_TABLE) {
         printf("%s：教师发展角色缺口（%d 年，%s）\n", zx_plan_name(plan),
                o.year, unit_name);
         zx_cli_pad("检查", 14);
@@ -318,14 +309,14 @@ int zx_cmd_gaps(zx_cli *cli, int argc, char **argv)
         code = zx_cli_exit_code(rc);
         goto done;
     }
-    if (o.format == 1) {
+    if (o.format == ZX_CLI_JSON) {
         char *s = json_dumps(o.arr, JSON_INDENT(2));
 
         if (!s)
             goto done;
         puts(s);
         free(s);
-    } else if (o.format == 0) {
+    } else if (o.format == ZX_CLI_TABLE) {
         print_summary(&o);
     }
     print_notes(diag);

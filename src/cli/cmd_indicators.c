@@ -33,7 +33,7 @@ const char zx_usage_indicators[] =
     "                  视为未填报；学校、教师、在校生等名册数据不受影响\n";
 
 struct out {
-    int format;           /* 0 table, 1 json, 2 csv */
+    int format;           /* ZX_CLI_* */
     json_t *arr;
     long n;
 };
@@ -61,7 +61,7 @@ static int print_result(void *ctx, const zx_result *r)
     num_text(r->numerator, nu, sizeof(nu));
     num_text(r->denominator, de, sizeof(de));
     o->n++;
-    if (o->format == 1) {
+    if (o->format == ZX_CLI_JSON) {
         json_t *j = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:o, s:o,"
                               " s:o, s:o, s:o, s:o, s:s, s:s, s:I, s:b}",
                               "id", r->ind->id, "clause", r->ind->clause,
@@ -80,7 +80,7 @@ static int print_result(void *ctx, const zx_result *r)
                               r->above_range);
         return j && json_array_append_new(o->arr, j) == 0 ? 0 : ZX_ENOMEM;
     }
-    if (o->format == 2) {
+    if (o->format == ZX_CLI_CSV) {
         char year[8];
         snprintf(year, sizeof(year), "%d", r->year);
         zx_cli_csv_cell(r->ind->id, 0);
@@ -170,17 +170,8 @@ int zx_cmd_indicators(zx_cli *cli, int argc, char **argv)
             goto done;
         }
     }
-    if (strcmp(fmt, "table") == 0)
-        o.format = 0;
-    else if (strcmp(fmt, "json") == 0)
-        o.format = 1;
-    else if (strcmp(fmt, "csv") == 0)
-        o.format = 2;
-    else {
-        code = zx_cli_usage_error("indicators", "格式“%s”无效：应为 table、"
-                                  "json 或 csv", fmt);
+    if ((code = zx_cli_format("indicators", fmt, 1u << ZX_CLI_TABLE | 1u << ZX_CLI_JSON | 1u << ZX_CLI_CSV, &o.format)))
         goto done;
-    }
     if (level_s && strcmp(level_s, "all") == 0)
         level = ZX_NLEVELS;
     else if (level_s && (level = zx_level_parse(level_s)) < 0) {
@@ -237,9 +228,9 @@ int zx_cmd_indicators(zx_cli *cli, int argc, char **argv)
     if (level < 0)
         level = ZX_LEVEL_CITY;
 
-    if (o.format == 1)
+    if (o.format == ZX_CLI_JSON)
         o.arr = json_array();
-    else if (o.format == 2)
+    else if (o.format == ZX_CLI_CSV)
         fputs("\xef\xbb\xbf" "指标,条款,名称,年度,层级,单位编码,单位,分子,分母,"
               "值,目标,里程碑,状态\r\n", stdout);
     else {
@@ -260,7 +251,7 @@ int zx_cmd_indicators(zx_cli *cli, int argc, char **argv)
         code = zx_cli_exit_code(rc);
         goto done;
     }
-    if (o.format == 1) {
+    if (o.format == ZX_CLI_JSON) {
         char *s = json_dumps(o.arr, JSON_INDENT(2));
         if (s) {
             puts(s);

@@ -441,7 +441,7 @@ done:
 /* ---- propose and list ---- */
 
 struct listing {
-    int format;                    /* 0 table, 1 csv, 2 json */
+    int format;                    /* ZX_CLI_* */
     json_t *arr;
 };
 
@@ -451,7 +451,7 @@ static int print_pair(void *ctx, const zx_pairing_pair *p)
     char num[32];
     int i;
 
-    if (l->format == 2) {
+    if (l->format == ZX_CLI_JSON) {
         json_t *terms = json_array(), *j;
 
         if (!terms)
@@ -479,7 +479,7 @@ static int print_pair(void *ctx, const zx_pairing_pair *p)
         return j && json_array_append_new(l->arr, j) == 0 ? 0 : ZX_ENOMEM;
     }
     snprintf(num, sizeof(num), "%.1f", p->cost);
-    if (l->format == 1) {
+    if (l->format == ZX_CLI_CSV) {
         char id[24], acts[16];
 
         snprintf(id, sizeof(id), "%lld", p->id);
@@ -569,32 +569,27 @@ static int do_list(zx_db *db, const struct args *a, zx_diag *diag)
         return code;
     if (a->npos > 1)
         return zx_cli_usage_error(a->cmd, "多余的参数“%s”", a->pos[1]);
-    if (!f || strcmp(f, "table") == 0)
-        l.format = 0;
-    else if (strcmp(f, "csv") == 0)
-        l.format = 1;
-    else if (strcmp(f, "json") == 0)
-        l.format = 2;
-    else
-        return zx_cli_usage_error(a->cmd, "格式“%s”无效：应为 table、csv 或 "
-                                  "json", f);
+    if ((code = zx_cli_format(a->cmd, f, 1u << ZX_CLI_TABLE |
+                              1u << ZX_CLI_JSON | 1u << ZX_CLI_CSV,
+                              &l.format)))
+        return code;
     if ((code = open_engine(db, a, &plan, &eng, &year, diag)))
         goto done;
     code = ZX_EXIT_SOFTWARE;
-    if (l.format == 2 && !(l.arr = json_array()))
+    if (l.format == ZX_CLI_JSON && !(l.arr = json_array()))
         goto done;
-    if (l.format == 1)
+    if (l.format == ZX_CLI_CSV)
         fputs("\xef\xbb\xbf" "结对编号,状态,带教方编号,带教方,带教方学校,"
               "受援方编号,受援方,受援方学校,代价,理由,确认日期,活动次数,"
               "最近活动\r\n", stdout);
-    if (l.format == 0)
+    if (l.format == ZX_CLI_TABLE)
         printf("%s（%d 年）\n", zx_pairing_programme_title(
                    zx_pairing_programme_parse(prog)), year);
     if ((rc = zx_pairing_list(db, eng, prog, year, print_pair, &l, diag))) {
         code = report(a->cmd, rc, db, diag);
         goto done;
     }
-    if (l.format == 2) {
+    if (l.format == ZX_CLI_JSON) {
         char *s = json_dumps(l.arr, JSON_INDENT(2) |
                              JSON_REAL_PRECISION(12));
 

@@ -40,8 +40,6 @@ const char zx_usage_subsidy[] =
     "\n"
     "退出码: 0 成功；64 用法错误；66 数据库或计划不存在\n";
 
-enum { FMT_TABLE, FMT_CSV, FMT_JSON };
-
 static void print_table(const zx_subsidy *s, const char *plan_name)
 {
     char a[32], b[32];
@@ -180,17 +178,8 @@ int zx_cmd_subsidy(zx_cli *cli, int argc, char **argv)
             goto done;
         }
     }
-    if (strcmp(fmt_s, "table") == 0)
-        fmt = FMT_TABLE;
-    else if (strcmp(fmt_s, "csv") == 0)
-        fmt = FMT_CSV;
-    else if (strcmp(fmt_s, "json") == 0)
-        fmt = FMT_JSON;
-    else {
-        code = zx_cli_usage_error("subsidy", "格式“%s”无效：应为 table、csv "
-                                  "或 json", fmt_s);
+    if ((code = zx_cli_format("subsidy", fmt_s, 1u << ZX_CLI_TABLE | 1u << ZX_CLI_JSON | 1u << ZX_CLI_CSV, &fmt)))
         goto done;
-    }
     if (paid && !save) {
         code = zx_cli_usage_error("subsidy", "--paid 须与 --save 同用");
         goto done;
@@ -205,9 +194,9 @@ int zx_cmd_subsidy(zx_cli *cli, int argc, char **argv)
         (rc = zx_subsidy_compute(db, plan, year, rules, &s)))
         goto dberr;
     synthetic = zx_export_synthetic(db);
-    if (fmt == FMT_TABLE) {
+    if (fmt == ZX_CLI_TABLE) {
         print_table(s, zx_plan_name(plan));
-    } else if (fmt == FMT_CSV) {
+    } else if (fmt == ZX_CLI_CSV) {
         print_csv(s);
     } else {
         if (!(j = to_json(s, rules, synthetic)) ||
@@ -216,7 +205,7 @@ int zx_cmd_subsidy(zx_cli *cli, int argc, char **argv)
         puts(text);
         free(text);
     }
-    if (synthetic && fmt != FMT_JSON)
+    if (synthetic && fmt != ZX_CLI_JSON)
         fprintf(stderr, "%s\n", zx_demo_banner);
     if (s->eligible && s->total == 0)
         fprintf(stderr, "zhenxing subsidy: 提示：%d 年的补贴金额规则尚未设定"

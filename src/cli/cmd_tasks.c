@@ -193,7 +193,7 @@ static enum zx_task_status shown(const zx_task_row *r)
 /* ---- zhenxing tasks ---- */
 
 struct listing {
-    int format;             /* 0 table, 1 json, 2 csv */
+    int format;           /* ZX_CLI_* */
     json_t *arr;
     long count[4], total;
 };
@@ -214,7 +214,7 @@ static int print_row(void *ctx, const zx_task_row *r)
     char when[32], label[160], unit[160], note[160], num[24];
 
     count_row(ctx, r);
-    if (l->format == 1) {
+    if (l->format == ZX_CLI_JSON) {
         json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:b,"
                               " s:s?, s:s?, s:I, s:I, s:s?}",
                               "task", r->task->id, "clause", r->task->clause,
@@ -229,7 +229,7 @@ static int print_row(void *ctx, const zx_task_row *r)
                               r->last_note);
         return j && json_array_append_new(l->arr, j) == 0 ? 0 : ZX_ENOMEM;
     }
-    if (l->format == 2) {
+    if (l->format == ZX_CLI_CSV) {
         zx_cli_csv_cell(st, 0);
         zx_cli_csv_cell(r->task->deadline, 0);
         zx_cli_csv_cell(r->task->id, 0);
@@ -284,15 +284,8 @@ int zx_cmd_tasks(zx_cli *cli, int argc, char **argv)
     if ((code = parse("tasks", argc, argv,
                       1u << O_UNIT | 1u << O_STATUS | 1u << O_FORMAT, 0, &a)))
         return code;
-    if (!a.opt[O_FORMAT] || strcmp(a.opt[O_FORMAT], "table") == 0)
-        l.format = 0;
-    else if (strcmp(a.opt[O_FORMAT], "json") == 0)
-        l.format = 1;
-    else if (strcmp(a.opt[O_FORMAT], "csv") == 0)
-        l.format = 2;
-    else
-        return zx_cli_usage_error("tasks", "格式“%s”无效：应为 table、json "
-                                  "或 csv", a.opt[O_FORMAT]);
+    if ((code = zx_cli_format("tasks", a.opt[O_FORMAT], 1u << ZX_CLI_TABLE | 1u << ZX_CLI_JSON | 1u << ZX_CLI_CSV, &l.format)))
+        return code;
     if (a.opt[O_STATUS] && zx_tasks_status_parse(a.opt[O_STATUS]) < 0)
         return zx_cli_usage_error("tasks", "状态“%s”无效：应为 未启动、推进中、"
                                   "已完成 或 逾期", a.opt[O_STATUS]);
@@ -324,14 +317,14 @@ int zx_cmd_tasks(zx_cli *cli, int argc, char **argv)
         }
     }
     f.status = a.opt[O_STATUS];
-    if (l.format == 1 && !(l.arr = json_array())) {
+    if (l.format == ZX_CLI_JSON && !(l.arr = json_array())) {
         code = ZX_EXIT_SOFTWARE;
         goto fail;
     }
-    if (l.format == 2)
+    if (l.format == ZX_CLI_CSV)
         fputs("\xef\xbb\xbf" "状态,截止日期,任务,条款,任务名称,单位,牵头,"
               "进展记录,佐证文件,状态更新时间,更新人,最新进展\r\n", stdout);
-    if (l.format == 0) {
+    if (l.format == ZX_CLI_TABLE) {
         printf("%s：任务进展（截至 %s）\n", zx_plan_name(plan), today);
         zx_cli_pad("状态", 8);
         zx_cli_pad("截止日期", 12);
@@ -345,7 +338,7 @@ int zx_cmd_tasks(zx_cli *cli, int argc, char **argv)
         code = list_failed(db, rc);
         goto fail;
     }
-    if (l.format == 1) {
+    if (l.format == ZX_CLI_JSON) {
         char *s = json_dumps(l.arr, JSON_INDENT(2));
 
         if (!s) {
@@ -354,7 +347,7 @@ int zx_cmd_tasks(zx_cli *cli, int argc, char **argv)
         }
         puts(s);
         free(s);
-    } else if (l.format == 0) {
+    } else if (l.format == ZX_CLI_TABLE) {
         printf("共 %ld 项：未启动 %ld，推进中 %ld，已完成 %ld，逾期 %ld\n",
                l.total, l.count[ZX_TASK_TODO], l.count[ZX_TASK_DOING],
                l.count[ZX_TASK_DONE], l.count[ZX_TASK_OVERDUE]);

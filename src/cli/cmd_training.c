@@ -107,7 +107,7 @@ struct args {
     int flag[NFLAGS];
     const char *pos[3];
     int npos;
-    int format;                /* 0 table, 1 json, 2 csv */
+    int format;           /* ZX_CLI_* */
 };
 
 #define OPT(o) (1u << (o))
@@ -156,16 +156,7 @@ static int parse(int argc, char **argv, int from, unsigned opts,
         a->flag[G_CONTINUING])
         return zx_cli_usage_error("training",
                                   "--special 和 --continuing 只能选一个");
-    if (!a->opt[O_FORMAT] || strcmp(a->opt[O_FORMAT], "table") == 0)
-        a->format = 0;
-    else if (strcmp(a->opt[O_FORMAT], "json") == 0)
-        a->format = 1;
-    else if (strcmp(a->opt[O_FORMAT], "csv") == 0)
-        a->format = 2;
-    else
-        return zx_cli_usage_error("training", "格式“%s”无效：应为 table、"
-                                  "json 或 csv", a->opt[O_FORMAT]);
-    return 0;
+    return zx_cli_format("training", a->opt[O_FORMAT], 1u << ZX_CLI_TABLE | 1u << ZX_CLI_JSON | 1u << ZX_CLI_CSV, &a->format);
 }
 
 /* A number of hours, capacity or year; -1 when s is not one. */
@@ -269,7 +260,7 @@ static int print_base(void *ctx, const zx_training_base *b)
 
     l->n++;
     snprintf(n, sizeof(n), "%lld", b->courses);
-    if (l->format == 1) {
+    if (l->format == ZX_CLI_JSON) {
         json_t *j = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:I}", "name",
                               b->name, "kind", b->kind, "school",
                               b->school_code, "school_name", b->school_name,
@@ -277,7 +268,7 @@ static int print_base(void *ctx, const zx_training_base *b)
                               "courses", (json_int_t)b->courses);
         return j && json_array_append_new(l->arr, j) == 0 ? 0 : ZX_ENOMEM;
     }
-    if (l->format == 2) {
+    if (l->format == ZX_CLI_CSV) {
         zx_cli_csv_cell(b->name, 0);
         zx_cli_csv_cell(b->kind, 0);
         zx_cli_csv_cell(b->school_code ? b->school_code : "", 0);
@@ -299,12 +290,12 @@ static int cmd_bases(zx_db *db, const struct args *a)
     struct listing l = { a->format, NULL, 0, NULL, NULL, 0 };
     int rc, code;
 
-    if (a->format == 1 && !(l.arr = json_array()))
+    if (a->format == ZX_CLI_JSON && !(l.arr = json_array()))
         return ZX_EXIT_SOFTWARE;
-    if (a->format == 2)
+    if (a->format == ZX_CLI_CSV)
         fputs("\xef\xbb\xbf" "基地名称,类型,学校标识码,学校,学科,课程数\r\n",
               stdout);
-    if (a->format == 0) {
+    if (a->format == ZX_CLI_TABLE) {
         zx_cli_pad("基地名称", 28);
         zx_cli_pad("类型", 10);
         zx_cli_pad("所在学校", 24);
@@ -318,9 +309,9 @@ static int cmd_bases(zx_db *db, const struct args *a)
         return zx_cli_exit_code(rc);
     }
     code = ZX_EXIT_OK;
-    if (a->format == 1)
+    if (a->format == ZX_CLI_JSON)
         code = json_out(l.arr);
-    else if (a->format == 0)
+    else if (a->format == ZX_CLI_TABLE)
         printf("共 %ld 个培训基地\n", l.n);
     json_decref(l.arr);
     return code;
@@ -379,7 +370,7 @@ static int print_course(void *ctx, const zx_course *c)
         snprintf(seats, sizeof(seats), "%ld/%ld", c->enrolled, c->capacity);
     else
         snprintf(seats, sizeof(seats), "%ld/不限", c->enrolled);
-    if (l->format == 1) {
+    if (l->format == ZX_CLI_JSON) {
         json_t *j = json_pack("{s:s, s:s, s:s?, s:f, s:s?, s:s?, s:b, s:b,"
                               " s:o, s:I, s:I, s:s, s:s}",
                               "code", c->code, "name", c->name, "base",
@@ -398,7 +389,7 @@ static int print_course(void *ctx, const zx_course *c)
                               c->ends_on);
         return j && json_array_append_new(l->arr, j) == 0 ? 0 : ZX_ENOMEM;
     }
-    if (l->format == 2) {
+    if (l->format == ZX_CLI_CSV) {
         zx_cli_csv_cell(c->code, 0);
         zx_cli_csv_cell(c->name, 0);
         zx_cli_csv_cell(c->base ? c->base : "", 0);
@@ -432,12 +423,12 @@ static int cmd_courses(zx_db *db, const struct args *a)
     struct listing l = { a->format, NULL, 0, NULL, NULL, 0 };
     int rc, code;
 
-    if (a->format == 1 && !(l.arr = json_array()))
+    if (a->format == ZX_CLI_JSON && !(l.arr = json_array()))
         return ZX_EXIT_SOFTWARE;
-    if (a->format == 2)
+    if (a->format == ZX_CLI_CSV)
         fputs("\xef\xbb\xbf" "课程编号,课程名称,培训基地,学时,学科,学段,类别,"
               "性质,名额,已选,已结业,开课日期,结课日期\r\n", stdout);
-    if (a->format == 0) {
+    if (a->format == ZX_CLI_TABLE) {
         zx_cli_pad("编号", 12);
         zx_cli_pad("课程名称", 32);
         zx_cli_pad("学时", 6);
@@ -456,9 +447,9 @@ static int cmd_courses(zx_db *db, const struct args *a)
         return zx_cli_exit_code(rc);
     }
     code = ZX_EXIT_OK;
-    if (a->format == 1)
+    if (a->format == ZX_CLI_JSON)
         code = json_out(l.arr);
-    else if (a->format == 0)
+    else if (a->format == ZX_CLI_TABLE)
         printf("共 %ld 门课程\n", l.n);
     json_decref(l.arr);
     return code;
@@ -669,7 +660,7 @@ static void head_title(const struct listing *l)
 
 static void head_units(const struct listing *l)
 {
-    if (l->format == 2) {
+    if (l->format == ZX_CLI_CSV) {
         fputs("\xef\xbb\xbf" "层级,编码,单位,乡村教师,完成人数,完成率,"
               "达到节点人数,按期率\r\n", stdout);
         return;
@@ -684,7 +675,7 @@ static void head_units(const struct listing *l)
 
 static void head_teachers(const struct listing *l)
 {
-    if (l->format == 2) {
+    if (l->format == ZX_CLI_CSV) {
         fputs("\xef\xbb\xbf" "教师编号,姓名,学校标识码,学校,区镇,专项学时,"
               "继续教育学时,计划期外专项学时,差额\r\n", stdout);
         return;
@@ -703,7 +694,7 @@ static int print_unit(void *ctx, const zx_training_unit *u)
 
     if (l->n++ == 0 && l->head)
         l->head(l);
-    if (l->format == 1) {
+    if (l->format == ZX_CLI_JSON) {
         json_t *j = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:o}",
                               "level", zx_level_name(u->level), "code",
                               u->code, "name", u->name, "teachers",
@@ -720,7 +711,7 @@ static int print_unit(void *ctx, const zx_training_unit *u)
     snprintf(o, sizeof(o), "%lld", u->on_track);
     snprintf(cs, sizeof(cs), "%.1f", u->complete_share);
     snprintf(os, sizeof(os), "%.1f", u->on_track_share);
-    if (l->format == 2) {
+    if (l->format == ZX_CLI_CSV) {
         zx_cli_csv_cell(level_words[u->level], 0);
         zx_cli_csv_cell(u->code, 0);
         zx_cli_csv_cell(u->name, 0);
@@ -751,7 +742,7 @@ static int print_teacher(void *ctx, const zx_training_hours *h)
     hours_text(h->continuing, co);
     hours_text(h->outside, ou);
     hours_text(h->shortfall, sh);
-    if (l->format == 1) {
+    if (l->format == ZX_CLI_JSON) {
         json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:f, s:f, s:f,"
                               " s:b, s:b, s:f}",
                               "teacher_no", h->teacher_no, "name", h->name,
@@ -763,7 +754,7 @@ static int print_teacher(void *ctx, const zx_training_hours *h)
                               h->on_track, "shortfall", h->shortfall);
         return j && json_array_append_new(l->arr, j) == 0 ? 0 : ZX_ENOMEM;
     }
-    if (l->format == 2) {
+    if (l->format == ZX_CLI_CSV) {
         zx_cli_csv_cell(h->teacher_no, 0);
         zx_cli_csv_cell(h->name, 0);
         zx_cli_csv_cell(h->school_code, 0);
@@ -809,7 +800,7 @@ static int print_entry(void *ctx, const zx_training_entry *e)
     char h[32];
 
     hours_text(e->hours, h);
-    if (o->format == 1) {
+    if (o->format == ZX_CLI_JSON) {
         json_t *j = json_pack("{s:s?, s:s, s:f, s:s, s:b, s:b}",
                               "course_code", e->course_code, "course",
                               e->course, "hours", e->hours, "done_on",
@@ -818,7 +809,7 @@ static int print_entry(void *ctx, const zx_training_entry *e)
         return j && json_array_append_new(o->records, j) == 0 ? 0
                                                               : ZX_ENOMEM;
     }
-    if (o->format == 2) {
+    if (o->format == ZX_CLI_CSV) {
         zx_cli_csv_cell(e->done_on, 0);
         zx_cli_csv_cell(e->course_code ? e->course_code : "", 0);
         zx_cli_csv_cell(e->course, 0);
@@ -847,13 +838,13 @@ static int cmd_teacher(zx_db *db, const zx_plan *plan, const struct args *a,
     o.format = a->format;
     if ((rc = zx_training_teachers(db, plan, q, keep_teacher, &o, diag)))
         return report(rc, db, diag);
-    if (a->format == 1 && !(o.records = json_array()))
+    if (a->format == ZX_CLI_JSON && !(o.records = json_array()))
         return ZX_EXIT_SOFTWARE;
     hours_text(o.h.special, sp);
     hours_text(o.h.continuing, co);
     hours_text(o.h.outside, ou);
     hours_text(o.h.milestone, ms);
-    if (a->format == 0) {
+    if (a->format == ZX_CLI_TABLE) {
         printf("教师 %s %s（%s·%s%s）截至 %d 年底：专项培训 %s 学时（计入 %g "
                "学时目标），继续教育 %s 学时，计划期外专项 %s 学时\n",
                o.no, o.name, o.town, o.school, o.h.rural ? "，乡村教师" : "",
@@ -863,7 +854,7 @@ static int cmd_teacher(zx_db *db, const zx_plan *plan, const struct args *a,
                o.h.complete   ? "已完成"
                : o.h.on_track ? "按期推进"
                               : "滞后");
-    } else if (a->format == 2) {
+    } else if (a->format == ZX_CLI_CSV) {
         fputs("\xef\xbb\xbf" "完成日期,课程编号,课程名称,学时,专项培训,"
               "计入\r\n", stdout);
     }
@@ -871,7 +862,7 @@ static int cmd_teacher(zx_db *db, const zx_plan *plan, const struct args *a,
         json_decref(o.records);
         return report(rc, db, diag);
     }
-    if (a->format == 1) {
+    if (a->format == ZX_CLI_JSON) {
         root = json_pack("{s:s, s:s, s:s, s:s, s:b, s:i, s:f, s:f, s:f, s:f,"
                          " s:f, s:b, s:b, s:f, s:o}",
                          "teacher_no", o.no, "name", o.name, "school",
@@ -923,13 +914,13 @@ static int cmd_hours(zx_db *db, const zx_plan *plan, const struct args *a)
         return code;
     }
     year = q.year ? q.year : zx_training_year(plan);
-    if (a->format == 1 && !(l.arr = json_array())) {
+    if (a->format == ZX_CLI_JSON && !(l.arr = json_array())) {
         zx_diag_free(diag);
         return ZX_EXIT_SOFTWARE;
     }
     l.plan = plan;
     l.year = year;
-    if (a->format != 1)
+    if (a->format != ZX_CLI_JSON)
         l.head = q.behind_only ? head_teachers : head_units;
     rc = q.behind_only
              ? zx_training_teachers(db, plan, &q, print_teacher, &l, diag)
@@ -938,7 +929,7 @@ static int cmd_hours(zx_db *db, const zx_plan *plan, const struct args *a)
         code = report(rc, db, diag);
         goto done;
     }
-    if (a->format == 1) {
+    if (a->format == ZX_CLI_JSON) {
         root = json_pack("{s:i, s:f, s:f, s:O}", "year", year, "target",
                          zx_training_target(plan), "milestone",
                          zx_training_milestone(plan, year),
@@ -947,9 +938,9 @@ static int cmd_hours(zx_db *db, const zx_plan *plan, const struct args *a)
     } else {
         if (l.n == 0)
             l.head(&l);
-        if (a->format == 0 && q.behind_only)
+        if (a->format == ZX_CLI_TABLE && q.behind_only)
             printf("共 %ld 名乡村教师未达到当年进度节点\n", l.n);
-        else if (a->format == 0 && l.n == 0)
+        else if (a->format == ZX_CLI_TABLE && l.n == 0)
             puts("没有乡村教师");
     }
 

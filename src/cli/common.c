@@ -55,6 +55,29 @@ out:
     return code;
 }
 
+int zx_cli_format(const char *cmd, const char *s, unsigned allowed,
+                  int *fmt)
+{
+    static const char *const names[] = { "table", "json", "csv", "xlsx" };
+    char list[64] = "";
+    int i, n = 0, left;
+
+    for (i = 0; i < 4; i++)
+        if ((allowed & (1u << i)) && strcmp(s ? s : "table", names[i]) == 0) {
+            *fmt = i;
+            return 0;
+        }
+    for (i = 0; i < 4; i++)
+        n += (allowed >> i) & 1;
+    for (i = 0, left = n; i < 4; i++)
+        if (allowed & (1u << i)) {
+            left--;
+            snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+                     names[i], left > 1 ? "、" : left == 1 ? " 或 " : "");
+        }
+    return zx_cli_usage_error(cmd, "格式“%s”无效：应为 %s", s, list);
+}
+
 int zx_cli_year(const char *cmd, const char *s, int *year)
 {
     char *end;
