@@ -501,6 +501,91 @@ static const char *const migrations[] = {
     "ALTER TABLE funding ADD COLUMN boarding REAL NOT NULL DEFAULT 0;"
     "ALTER TABLE funding ADD COLUMN special REAL NOT NULL DEFAULT 0;"
     "ALTER TABLE funding ADD COLUMN coefficient REAL NOT NULL DEFAULT 1;",
+
+    /* 10: the teaching-force mechanisms (clauses 3.4.3-T7 to T10).
+     * staffing (migration 2) keeps a school's norm and actual head count;
+     * staffing_subject splits both by subject.  A rotation row is a
+     * rotation done (the indicators count it); proposals wait in
+     * rotation_proposal until accepted.  A redistribution move is
+     * proposed, then accepted, with its reason in words.  substitute_count
+     * is the yearly head count of substitute teachers per school, since the
+     * teacher table holds only the present.  Itinerant teaching: the
+     * year's pool of itinerant teachers with their weekly cap, the hours
+     * each takes at each school, and the week laid out one school per
+     * teacher per day, so that the key itself forbids a double booking. */
+    "CREATE TABLE staffing_subject ("
+    "  school_id INTEGER NOT NULL REFERENCES school(unit_id),"
+    "  year      INTEGER NOT NULL,"
+    "  subject   INTEGER NOT NULL,"
+    "  need      REAL NOT NULL,"
+    "  actual    INTEGER NOT NULL,"
+    "  PRIMARY KEY (school_id, year, subject)"
+    ") STRICT, WITHOUT ROWID;"
+    STAMP_TRIGGERS("staffing_subject")
+    "ALTER TABLE rotation ADD COLUMN kind TEXT NOT NULL DEFAULT '轮岗'"
+    "  CHECK (kind IN ('轮岗','支教','挂职'));"
+    "CREATE TABLE rotation_proposal ("
+    "  id          INTEGER PRIMARY KEY,"
+    "  year        INTEGER NOT NULL,"
+    "  teacher_id  INTEGER NOT NULL REFERENCES teacher(id),"
+    "  from_school INTEGER NOT NULL REFERENCES school(unit_id),"
+    "  to_school   INTEGER NOT NULL REFERENCES school(unit_id),"
+    "  kind        TEXT NOT NULL DEFAULT '轮岗'"
+    "    CHECK (kind IN ('轮岗','支教','挂职')),"
+    "  backbone    INTEGER NOT NULL DEFAULT 0 CHECK (backbone IN (0,1)),"
+    "  reason      TEXT NOT NULL DEFAULT '',"
+    "  status      TEXT NOT NULL CHECK (status IN ('proposed','accepted')),"
+    "  UNIQUE (year, teacher_id)"
+    ") STRICT;"
+    STAMP_TRIGGERS("rotation_proposal")
+    "CREATE TABLE redistribution ("
+    "  id          INTEGER PRIMARY KEY,"
+    "  year        INTEGER NOT NULL,"
+    "  teacher_id  INTEGER NOT NULL REFERENCES teacher(id),"
+    "  from_school INTEGER NOT NULL REFERENCES school(unit_id),"
+    "  to_school   INTEGER NOT NULL REFERENCES school(unit_id),"
+    "  subject     INTEGER NOT NULL,"
+    "  cross_stage INTEGER NOT NULL DEFAULT 0 CHECK (cross_stage IN (0,1)),"
+    "  distance_km REAL,"
+    "  reason      TEXT NOT NULL,"
+    "  status      TEXT NOT NULL CHECK (status IN ('proposed','accepted')),"
+    "  UNIQUE (year, teacher_id)"
+    ") STRICT;"
+    STAMP_TRIGGERS("redistribution")
+    "CREATE TABLE substitute_count ("
+    "  school_id INTEGER NOT NULL REFERENCES school(unit_id),"
+    "  year      INTEGER NOT NULL,"
+    "  count     INTEGER NOT NULL CHECK (count >= 0),"
+    "  PRIMARY KEY (school_id, year)"
+    ") STRICT, WITHOUT ROWID;"
+    STAMP_TRIGGERS("substitute_count")
+    "CREATE TABLE itinerant_teacher ("
+    "  year       INTEGER NOT NULL,"
+    "  teacher_id INTEGER NOT NULL REFERENCES teacher(id),"
+    "  max_hours  REAL NOT NULL CHECK (max_hours > 0),"
+    "  PRIMARY KEY (year, teacher_id)"
+    ") STRICT, WITHOUT ROWID;"
+    STAMP_TRIGGERS("itinerant_teacher")
+    "CREATE TABLE itinerant_assignment ("
+    "  year       INTEGER NOT NULL,"
+    "  teacher_id INTEGER NOT NULL REFERENCES teacher(id),"
+    "  school_id  INTEGER NOT NULL REFERENCES school(unit_id),"
+    "  subject    INTEGER NOT NULL,"
+    "  hours      REAL NOT NULL CHECK (hours > 0),"
+    "  travel_min REAL,"
+    "  PRIMARY KEY (year, teacher_id, school_id, subject)"
+    ") STRICT, WITHOUT ROWID;"
+    STAMP_TRIGGERS("itinerant_assignment")
+    "CREATE TABLE itinerant_slot ("
+    "  year       INTEGER NOT NULL,"
+    "  teacher_id INTEGER NOT NULL REFERENCES teacher(id),"
+    "  day        INTEGER NOT NULL CHECK (day BETWEEN 1 AND 5),"
+    "  school_id  INTEGER NOT NULL REFERENCES school(unit_id),"
+    "  subject    INTEGER NOT NULL,"
+    "  hours      REAL NOT NULL CHECK (hours > 0),"
+    "  PRIMARY KEY (year, teacher_id, day)"
+    ") STRICT, WITHOUT ROWID;"
+    STAMP_TRIGGERS("itinerant_slot"),
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
