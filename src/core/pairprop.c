@@ -15,7 +15,9 @@
  * and however many pairs are impossible.
  */
 #include "pairint.h"
+
 #include "assign.h"
+#include "geo.h"
 #include "map.h"
 #include "zx.h"
 
@@ -381,17 +383,6 @@ static void fmt_num(double v, char out[32])
         snprintf(out, 32, "%.1f", a);
 }
 
-static double haversine_km(double lon1, double lat1, double lon2,
-                           double lat2)
-{
-    const double r = 6371.0088, k = M_PI / 180;  /* mean Earth radius */
-    double dlat = (lat2 - lat1) * k, dlon = (lon2 - lon1) * k;
-    double h = sin(dlat / 2) * sin(dlat / 2) +
-               cos(lat1 * k) * cos(lat2 * k) * sin(dlon / 2) * sin(dlon / 2);
-
-    return 2 * r * asin(sqrt(h < 1 ? h : 1));
-}
-
 static int overlap(const unsigned char *a, const unsigned char *b)
 {
     int i;
@@ -447,7 +438,7 @@ static void terms_of(const struct zx_pair_settings *s,
         if (a->has_ll && b->has_ll) {
             /* rounded to what the label shows, so that it explains the
              * cost exactly */
-            double km = round(haversine_km(a->lon, a->lat, b->lon, b->lat) *
+            double km = round(zx_geo_km(a->lon, a->lat, b->lon, b->lat) *
                               10) / 10;
 
             add_term(x, "distance", s->w_distance * km, "距离 %.1f km", km);
