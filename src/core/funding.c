@@ -169,6 +169,40 @@ static int add_totals(zx_funding *f, const zx_funding_school *sc)
     return ZX_OK;
 }
 
+int zx_funding_keep(zx_funding *f,
+                    int (*keep)(void *ctx, const zx_funding_school *sc),
+                    void *ctx)
+{
+    int i, n = 0, s;
+
+    for (i = 0; i < f->ntowns; i++)
+        free(f->towns[i].name);
+    free(f->towns);
+    f->towns = NULL;
+    f->ntowns = 0;
+    f->students = f->funded = 0;
+    f->total = 0;
+    for (s = 0; s < ZX_FUNDING_NSTAGES; s++)
+        f->stage[s] = 0;
+    for (i = 0; i < f->nschools; i++) {
+        zx_funding_school *sc = &f->schools[i];
+
+        if (!keep(ctx, sc)) {
+            free(sc->code);
+            free(sc->name);
+            free(sc->town);
+            continue;
+        }
+        f->schools[n++] = *sc;
+    }
+    f->nschools = n;
+    for (i = 0; i < n; i++)
+        if (add_totals(f, &f->schools[i]))
+            return ZX_ENOMEM;
+    f->total = fen(f->total);
+    return ZX_OK;
+}
+
 static char *dup_col(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);

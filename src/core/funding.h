@@ -89,6 +89,14 @@ int zx_funding_compute(zx_db *db, const zx_plan *plan, int year,
 
 void zx_funding_free(zx_funding *f);
 
+/* Keeps only the schools keep(ctx, school) is non-zero for, in their
+ * order, and sums the towns and the city again over them: a caller that
+ * may see only some schools gets totals of those alone.  Returns ZX_OK,
+ * or ZX_ENOMEM (f then has its schools but partial totals). */
+int zx_funding_keep(zx_funding *f,
+                    int (*keep)(void *ctx, const zx_funding_school *sc),
+                    void *ctx);
+
 /* Replaces the year's rows of the funding table with f, in one
  * transaction, with one audit entry (table funding, key the year): the
  * old and new school count and total, and the rule values used.

@@ -108,6 +108,19 @@ int zx_rules_kind_known(const char *kind)
     return 0;
 }
 
+int zx_rules_kinds(const char **out, int cap)
+{
+    int i, j, n = 0;
+
+    for (i = 0; i < NDEFS; i++) {
+        for (j = 0; j < n && strcmp(out[j], defs[i].kind) != 0; j++)
+            ;
+        if (j == n && n < cap)
+            out[n++] = defs[i].kind;
+    }
+    return n;
+}
+
 int zx_rules_range(const char *kind, const char *key, double *lo,
                    double *hi)
 {

@@ -20,6 +20,10 @@
 /* Non-zero when kind has built-in keys ("funding", "subsidy"). */
 int zx_rules_kind_known(const char *kind);
 
+/* The kinds with built-in keys, in the order of the defaults table,
+ * into out (at most cap; static strings).  Returns how many. */
+int zx_rules_kinds(const char **out, int cap);
+
 /* The value of key for kind and year into *value: the stored rule, else
  * the default; *is_set (may be NULL) says which.  Returns ZX_OK,
  * ZX_ENOTFOUND (unknown kind or key) or ZX_EDB. */

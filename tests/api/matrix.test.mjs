@@ -817,6 +817,65 @@ const MATRIX = {
       }
     },
   },
+  // -- money mechanisms (api_funding.c)
+  'GET /api/funding': {
+    async check(v) {
+      const r = await v.get('/api/funding', { year: 2021 });
+      v.ok(r, 'funding');
+      assert.ok(r.json.schools.length > 0 && r.json.schools.length === inScope(v.role, 'school'),
+        `${v.role}: ${r.json.schools.length} schools funded`);
+      v.codesInScope(r.json.schools.map((x) => x.code), 'funding');
+      const sum = r.json.schools.reduce((a, x) => a + x.total, 0);
+      assert.ok(Math.abs(sum - r.json.total) < 0.02, `${v.role}: the total is not the sum of the schools in sight`);
+      const wi = await v.get('/api/funding', { year: 2021, what_if: 'per_student.primary=700' });
+      v.ok(wi, 'funding what-if');
+      v.codesInScope(wi.json.schools.map((x) => x.code), 'funding what-if');
+      assert.ok(wi.json.schools.every((x) => typeof x.change === 'number'));
+      assertError(await v.get('/api/funding', { what_if: 'no.such=1' }), 400, 'bad_parameter');
+    },
+  },
+  'POST /api/funding/save': {
+    async check(v) {
+      const r = await v.req('POST', '/api/funding/save', { json: { year: 2021 } });
+      v.ok(r, 'funding save');
+      assert.equal(r.json.year, 2021);
+      assertError(await v.req('POST', '/api/funding/save', { json: { year: 'x' } }), 400, 'bad_parameter');
+    },
+  },
+  'GET /api/subsidy': {
+    async check(v) {
+      const r = await v.get('/api/subsidy', { year: 2021, size: 500 });
+      v.ok(r, 'subsidy');
+      v.codesInScope(r.json.schools.map((x) => x.code), 'subsidy schools');
+      v.codesInScope(r.json.roster.items.map((x) => x.school), 'subsidy roster');
+      const listed = new Set((await w.admin.get('/api/subsidy', { year: 2021, size: 1 })).json.schools.map((x) => x.code));
+      await v.units(['school'], (code) => ['GET', '/api/subsidy', { query: { year: 2021, school: code } }], 'subsidy?school=',
+        { okStatus: (u) => (listed.has(u.code) ? 200 : 404) });
+    },
+  },
+  'POST /api/subsidy/save': {
+    async check(v) {
+      const r = await v.req('POST', '/api/subsidy/save', { json: { year: 2021 } });
+      v.ok(r, 'subsidy save');
+      assertError(await v.req('POST', '/api/subsidy/save', { json: { year: 2021, paid: 'yes' } }), 400, 'invalid');
+    },
+  },
+  'GET /api/rules': {
+    async check(v) {
+      const r = await v.get('/api/rules', { year: 2021 });
+      v.ok(r, 'rules');
+      assert.ok(r.json.kinds.includes('funding') && r.json.items.some((x) => x.key === 'floor'));
+      assertError(await v.get('/api/rules', { kind: 'nothing' }), 400, 'bad_parameter');
+    },
+  },
+  'PUT /api/rules/:kind/:key': {
+    async check(v) {
+      const cur = (await v.get('/api/rules', { kind: 'funding', year: 2021 })).json.items.find((x) => x.key === 'boarder');
+      v.ok(await v.req('PUT', '/api/rules/funding/boarder', { json: { year: 2021, value: cur.value } }), 'rule unchanged');
+      assertError(await v.req('PUT', '/api/rules/funding/boarder', { json: { year: 2021, value: -1 } }), 422, 'out_of_range');
+      assertError(await v.req('PUT', '/api/rules/funding/nothing', { json: { year: 2021, value: 1 } }), 404, 'not_found');
+    },
+  },
 };
 
 // A pair is in sight when its mentor's or its mentee's unit is.
