@@ -848,7 +848,7 @@ const MATRIX = {
       v.ok(r, 'subsidy');
       v.codesInScope(r.json.schools.map((x) => x.code), 'subsidy schools');
       v.codesInScope(r.json.roster.items.map((x) => x.school), 'subsidy roster');
-      const listed = new Set((await w.admin.get('/api/subsidy', { year: 2021, size: 1 })).json.schools.map((x) => x.code));
+      const listed = new Set((await w.admin.get('/api/subsidy', { query: { year: 2021, size: 1 } })).json.schools.map((x) => x.code));
       await v.units(['school'], (code) => ['GET', '/api/subsidy', { query: { year: 2021, school: code } }], 'subsidy?school=',
         { okStatus: (u) => (listed.has(u.code) ? 200 : 404) });
     },
