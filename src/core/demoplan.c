@@ -8,6 +8,7 @@
  */
 #include "demoplan.h"
 #include "audit.h"
+#include "funding.h"
 #include "pairing.h"
 #include "tasks.h"
 #include "zx.h"
@@ -593,6 +594,27 @@ static int fill_pools(zx_db *db, const zx_plan *plan, int last_year,
     return rc;
 }
 
+/* Public funds (3.3-F1, F2) computed with each year's rules and written
+ * for the baseline and the plan years so far, as the office would have
+ * done each year: the indicator funds-floor reads them. */
+static int fill_funds(zx_db *db, const zx_plan *plan, int first, int last)
+{
+    zx_rules *rules = NULL;
+    zx_funding *f = NULL;
+    int y, rc = ZX_OK;
+
+    for (y = first; rc == ZX_OK && y <= last; y++) {
+        if ((rc = zx_rules_load(db, "funding", y, &rules)) == ZX_OK &&
+            (rc = zx_funding_compute(db, plan, y, rules, &f)) == ZX_OK)
+            rc = zx_funding_save(db, f, rules, "demo");
+        zx_funding_free(f);
+        zx_rules_free(rules);
+        f = NULL;
+        rules = NULL;
+    }
+    return rc;
+}
+
 int zx_demoplan_fill(zx_db *db, const zx_plan *plan, unsigned long long seed,
                      int last_year, zx_demoplan_stats *st)
 {
@@ -655,6 +677,8 @@ int zx_demoplan_fill(zx_db *db, const zx_plan *plan, unsigned long long seed,
     free(js);
     json_decref(j);
     if ((rc = fill_pools(db, plan, last_year, &g.st)))
+        return rc;
+    if ((rc = fill_funds(db, plan, g.first, last_year)))
         return rc;
     if (st)
         *st = g.st;
