@@ -11,23 +11,37 @@ import { h, toast, pageHead, field } from './ui.js';
 const ADMIN = '管理员', TOWN = '区镇', SCHOOL = '学校', INSPECTOR = '督学', LEADER = '领导';
 const ALL = [ADMIN, TOWN, SCHOOL, INSPECTOR, LEADER];
 
-// Menu entries: hash, title, roles that see it.
+// The menu in groups: a group's title, then its entries (hash, title,
+// roles that see it); a group none of whose entries the role sees is left
+// out.
 const MENU = [
-  ['#/dashboard', '总览', ALL],
-  ['#/tasks', '任务督办', ALL],
-  ['#/schools', '学校', ALL],
-  ['#/teachers', '教师', ALL],
-  ['#/pairing', '结对帮扶', ALL],
-  ['#/training', '教师培训', ALL],
-  ['#/gaps', '队伍建设', ALL],
-  ['#/funding', '公用经费', ALL],
-  ['#/subsidy', '教师补贴', ALL],
-  ['#/rules', '机制参数', [ADMIN, LEADER]],
-  ['#/entry', '数据填报', [ADMIN, TOWN, SCHOOL]],
-  ['#/review', '审核', [ADMIN, TOWN]],
-  ['#/import', '导入', [ADMIN, TOWN, SCHOOL]],
-  ['#/audit', '审计日志', [ADMIN]],
-  ['#/users', '用户管理', [ADMIN]],
+  ['督查', [
+    ['#/dashboard', '总览', ALL],
+    ['#/tasks', '任务督办', ALL],
+  ]],
+  ['名册', [
+    ['#/schools', '学校', ALL],
+    ['#/teachers', '教师', ALL],
+  ]],
+  ['教师队伍', [
+    ['#/pairing', '结对帮扶', ALL],
+    ['#/training', '教师培训', ALL],
+    ['#/gaps', '队伍建设', ALL],
+  ]],
+  ['经费与机制', [
+    ['#/funding', '公用经费', ALL],
+    ['#/subsidy', '教师补贴', ALL],
+    ['#/rules', '机制参数', [ADMIN, LEADER]],
+  ]],
+  ['数据', [
+    ['#/entry', '数据填报', [ADMIN, TOWN, SCHOOL]],
+    ['#/review', '审核', [ADMIN, TOWN]],
+    ['#/import', '导入', [ADMIN, TOWN, SCHOOL]],
+  ]],
+  ['系统', [
+    ['#/audit', '审计日志', [ADMIN]],
+    ['#/users', '用户管理', [ADMIN]],
+  ]],
 ];
 
 // Routes: pattern -> page module (in ./pages/) or a function here.
@@ -84,8 +98,13 @@ export function go(hash) {
 
 function renderMenu() {
   const current = `#${parseHash().path}`;
-  const items = MENU.filter(([, , roles]) => roles.includes(me.role)).map(([hash, title]) =>
-    h('a', { href: hash, class: current.startsWith(hash) ? 'active' : null }, title));
+  const items = [];
+  for (const [group, entries] of MENU) {
+    const mine = entries.filter(([, , roles]) => roles.includes(me.role));
+    if (!mine.length) continue;
+    items.push(h('div.group', group), ...mine.map(([hash, title]) =>
+      h('a', { href: hash, class: current.startsWith(hash) ? 'active' : null }, title)));
+  }
   document.getElementById('menu').replaceChildren(...items);
 }
 

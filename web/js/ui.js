@@ -143,3 +143,17 @@ export function loadCss(name) {
   if (document.querySelector(`link[href="${href}"]`)) return;
   document.head.append(h('link', { rel: 'stylesheet', href }));
 }
+
+// The hash of a page's route with its query, empty values left out, so
+// that a reload or the back button shows the same view.
+export function routeHash(path, query = {}) {
+  const qs = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+  return `#${path}${qs.toString() ? `?${qs}` : ''}`;
+}
+
+// The year selector of a page: the plan's years, year selected;
+// onChange(year as typed) when another is chosen.
+export function yearSelect(years, year, onChange) {
+  return h('select', { name: 'year', 'aria-label': '年度', onchange: (e) => onChange(e.target.value) },
+    years.map((y) => h('option', { value: y, selected: y === year }, `${y} 年度`)));
+}

@@ -15,7 +15,7 @@
 //
 // The chart helpers at the end are shared with indicator.js.
 import { api } from '../api.js';
-import { h, fmt, statusBadge, pageHead, notice, loadCss } from '../ui.js';
+import { h, fmt, statusBadge, pageHead, notice, loadCss, routeHash } from '../ui.js';
 
 const INSPECTOR = '督学';
 export const LEVEL_NAME = { city: '全市', town: '区镇', group: '集团', school: '学校' };
@@ -26,18 +26,14 @@ const STATUS_NAME = { met: '达标', on_track: '按期推进', behind: '滞后',
 
 // A hash of this page or of an indicator's page; empty arguments are
 // left out, so that the default unit and year keep short links.
-function hashOf(path, query) {
-  const qs = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== ''));
-  return `#${path}${qs.toString() ? `?${qs}` : ''}`;
-}
-export const dashHash = (query) => hashOf('/dashboard', query);
-export const indicatorHash = (id, query) => hashOf(`/indicator/${encodeURIComponent(id)}`, query);
+export const dashHash = (query) => routeHash('/dashboard', query);
+export const indicatorHash = (id, query) => routeHash(`/indicator/${encodeURIComponent(id)}`, query);
 
-// The plan's years for the year selector and the trends: the baseline,
+// The plan's years for the indicators' year selector and the trends: the baseline,
 // then each plan year.
 export const planYears = (plan) => [plan.baseline, ...plan.years];
 
-export function yearSelect(plan, year, onChange) {
+export function indicatorYearSelect(plan, year, onChange) {
   const sel = h('select', { name: 'year', 'aria-label': '年度' },
     planYears(plan).map((y) => h('option', { value: y, selected: y === year },
       y === plan.baseline ? `${y} 年（基线）` : `${y} 年`)));
@@ -156,7 +152,7 @@ export async function render(main, ctx) {
   root.replaceChildren(
     breadcrumbs(ctx, unitName, ownLevel),
     pageHead(`${unitName} · 指标总览（${year} 年）`,
-      yearSelect(plan, year, (y) => to({ year: y }))),
+      indicatorYearSelect(plan, year, (y) => to({ year: y }))),
     h('p.plan-name', plan.name),
     summaryBar(counts, query),
     own.size === 0 ? notice('该单位在这一年没有可计算的指标。') : '',

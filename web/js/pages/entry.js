@@ -10,7 +10,7 @@
 // the form may be edited; the server enforces the same lock, and its
 // refusal is shown when the state changed behind the form's back.
 import { api } from '../api.js';
-import { h, field, toast, pageHead, notice, loadCss } from '../ui.js';
+import { h, field, toast, pageHead, notice, loadCss, yearSelect } from '../ui.js';
 import { stateBadge, when, who } from './review.js';
 
 const ADMIN = '管理员', TOWN = '区镇', SCHOOL = '学校';
@@ -55,8 +55,7 @@ export async function render(main, { me, query, go }) {
     }
   }
 
-  const yearSel = h('select', { 'aria-label': '年度', onchange: (e) => go(hashOf(unit, e.target.value)) },
-    plan.years.map((y) => h('option', { value: y, selected: y === year }, `${y} 年度`)));
+  const yearSel = yearSelect(plan.years, year, (y) => go(hashOf(unit, y)));
   const title = unit && !failure ? `数据填报 · ${item ? item.name : unit}` : '数据填报';
   const parts = [pageHead(title, yearSel), await unitPicker(me, unit, item, year, go)];
 

@@ -8,15 +8,12 @@
 // The year, the what-if and the filter live in the hash's query, so that
 // a reload shows the same figures.
 import { api, download } from '../api.js';
-import { h, fmt, table, pageHead, notice, toast, loadCss } from '../ui.js';
+import { h, fmt, table, pageHead, notice, toast, loadCss, yearSelect, routeHash } from '../ui.js';
 import { mountChart } from './dashboard.js';
 
 const ADMIN = '管理员';
 
-function hashOf(query) {
-  const qs = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== '' && v !== undefined && v !== null));
-  return `#/funding${qs.toString() ? `?${qs}` : ''}`;
-}
+const hashOf = (query) => routeHash('/funding', query);
 
 const yuan = (v) => fmt(Math.round(Number(v) * 100) / 100);
 
@@ -41,8 +38,7 @@ export async function render(main, { query, me, go }) {
   ]);
   const wanted = new Map(whatIf.split(',').filter(Boolean).map((kv) => kv.split('=')));
 
-  const yearSel = h('select', { name: 'year', 'aria-label': '年度', onchange: (e) => to({ year: e.target.value }) },
-    plan.years.map((y) => h('option', { value: y, selected: y === year }, `${y} 年度`)));
+  const yearSel = yearSelect(plan.years, year, (y) => to({ year: y }));
   const exportBtn = h('button.fund-export', {
     type: 'button',
     onclick: () => download('/api/funding', Object.fromEntries(Object.entries({ year, what_if: whatIf, format: 'xlsx' })

@@ -9,7 +9,7 @@
 // check, unit, year and page live in the hash's query, so that a reload
 // or the back button shows the same rows again.
 import { api, download } from '../api.js';
-import { h, fmt, table, pager, pageHead, notice, loadCss } from '../ui.js';
+import { h, fmt, table, pager, pageHead, notice, loadCss, yearSelect, routeHash } from '../ui.js';
 
 // The checks in the server's order, with the names the command line uses.
 export const CHECKS = [
@@ -27,10 +27,7 @@ function countOf(counts, id) {
   return { gap: Number(c.gap) || 0, over: Number(c.over) || 0 };
 }
 
-function hashOf(query) {
-  const qs = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== '' && v !== undefined && v !== null));
-  return `#/gaps${qs.toString() ? `?${qs}` : ''}`;
-}
+const hashOf = (query) => routeHash('/gaps', query);
 
 export async function render(main, { query, me, go }) {
   loadCss('teaching');
@@ -119,8 +116,7 @@ function schoolCell(r) {
 // no choice to make.
 async function unitFilter(me, query, year, plan, to) {
   const kind = me.unit ? me.unit.kind : '';
-  const yearSel = h('select', { name: 'year', 'aria-label': '年度', onchange: (e) => to({ year: e.target.value }) },
-    plan.years.map((y) => h('option', { value: y, selected: y === year }, `${y} 年度`)));
+  const yearSel = yearSelect(plan.years, year, (y) => to({ year: y }));
   const parts = [h('label', '年度 ', yearSel)];
   if (kind === 'city' || kind === 'town' || kind === 'group') {
     const towns = kind === 'city'

@@ -11,7 +11,7 @@ import { api, download } from '../api.js';
 import { h, table, fmt, statusBadge, pageHead, notice, loadCss } from '../ui.js';
 import {
   LEVEL_NAME, breadcrumbs, byIndicator, indicatorHash, mountChart, ownOf, planYears,
-  statusColor, targetText, unitInfo, yearSelect,
+  statusColor, targetText, unitInfo, indicatorYearSelect,
 } from './dashboard.js';
 
 // Sorting by status puts what needs attention first.
@@ -60,7 +60,7 @@ export async function render(main, ctx) {
   root.replaceChildren(
     breadcrumbs(ctx, unitName, ownLevel, ind.name),
     pageHead(`${ind.clause} ${ind.name}`,
-      yearSelect(plan, year, (y) => to({ year: y })),
+      indicatorYearSelect(plan, year, (y) => to({ year: y })),
       levels.length > 1 ? levelSelect(levels, level, (l) => to({ by: l })) : null,
       rows.length ? h('button.primary', { type: 'button', onclick: () => download('/api/indicators/export', exportArgs) }, '导出 Excel') : null),
     about(plan, ind),

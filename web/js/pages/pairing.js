@@ -11,7 +11,7 @@
 // office's tools to the office only and shows every refusal beside the
 // button or field it came from.
 import { api, download } from '../api.js';
-import { h, fmt, table, pager, field, toast, pageHead, notice, loadCss } from '../ui.js';
+import { h, fmt, table, pager, field, toast, pageHead, notice, loadCss, yearSelect } from '../ui.js';
 
 const ADMIN = '管理员', TOWN = '区镇', SCHOOL = '学校';
 // Who is offered the activity form (the server has the last word).
@@ -75,10 +75,7 @@ export async function render(main, ctx) {
       class: p.id === prog.id ? 'active' : null, dataset: { programme: p.id },
     }, shortTitle(p), h('span.n', pct(coverageOf(p.stats))))));
 
-  const yearSel = h('select', {
-    name: 'year', 'aria-label': '年度',
-    onchange: (e) => go(`#/pairing/${encodeURIComponent(prog.id)}?year=${e.target.value}`),
-  }, plan.years.map((y) => h('option', { value: y, selected: y === year }, `${y} 年度`)));
+  const yearSel = yearSelect(plan.years, year, (y) => go(`#/pairing/${encodeURIComponent(prog.id)}?year=${y}`));
 
   // every pair in sight, both statuses, with its cost terms, as a workbook
   const exportBtn = h('button', {

@@ -7,7 +7,7 @@
 // unit, what was done and what was refused and why, so that "10 个已确认，
 // 2 个状态不符" reads straight off the screen.
 import { api } from '../api.js';
-import { h, field, table, pager, toast, pageHead, notice, loadCss } from '../ui.js';
+import { h, field, table, pager, toast, pageHead, notice, loadCss, yearSelect } from '../ui.js';
 
 const ADMIN = '管理员', TOWN = '区镇';
 
@@ -170,8 +170,7 @@ export async function render(main, { me, query, go }) {
       ], res.outcomes, { rowAttrs: (o) => ({ class: o.ok ? 'ok' : 'refused' }) }));
   }
 
-  const yearSel = h('select', { 'aria-label': '年度', onchange: (e) => go(hashOf({ year: e.target.value, page: 1 })) },
-    plan.years.map((y) => h('option', { value: y, selected: y === year }, `${y} 年度`)));
+  const yearSel = yearSelect(plan.years, year, (y) => go(hashOf({ year: y, page: 1 })));
   const levelTabs = me.role === ADMIN && h('nav.rv-levels', { 'aria-label': '上报单位' },
     [['school', '学校'], ['town', '区镇本级']].map(([id, name]) =>
       h('a', { href: `#/review?${new URLSearchParams({ year, level: id })}`, class: id === level ? 'active' : null }, name)));

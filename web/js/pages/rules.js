@@ -3,7 +3,7 @@
 // each default; the office sets a year's value (audited, with a note such
 // as the document number), which takes effect at once.
 import { api } from '../api.js';
-import { h, fmt, table, pageHead, toast, loadCss } from '../ui.js';
+import { h, fmt, table, pageHead, toast, loadCss, yearSelect, routeHash } from '../ui.js';
 
 const ADMIN = '管理员';
 const KIND_NAME = {
@@ -11,10 +11,7 @@ const KIND_NAME = {
   rotation: '交流轮岗', redistribution: '教师调配', substitutes: '代课教师', itinerant: '走教',
 };
 
-function hashOf(query) {
-  const qs = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== '' && v !== undefined && v !== null));
-  return `#/rules${qs.toString() ? `?${qs}` : ''}`;
-}
+const hashOf = (query) => routeHash('/rules', query);
 
 export async function render(main, { query, me, go }) {
   loadCss('mechanisms');
@@ -25,8 +22,7 @@ export async function render(main, { query, me, go }) {
   const rows = all.items.filter((r) => r.kind === kind);
   const admin = me.role === ADMIN;
 
-  const yearSel = h('select', { name: 'year', 'aria-label': '年度', onchange: (e) => go(hashOf({ kind, year: e.target.value })) },
-    plan.years.map((y) => h('option', { value: y, selected: y === year }, `${y} 年度`)));
+  const yearSel = yearSelect(plan.years, year, (y) => go(hashOf({ kind, year: y })));
 
   const editor = (r) => {
     const input = h('input.mech-rule-input', { type: 'number', step: 'any', value: r.value, min: r.min, max: r.max, 'aria-label': r.title });

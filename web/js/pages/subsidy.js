@@ -4,14 +4,11 @@
 // the office writes the year's roster (the indicator subsidy-paid reads
 // it) and records it paid.
 import { api, download } from '../api.js';
-import { h, fmt, table, pager, pageHead, notice, toast, loadCss } from '../ui.js';
+import { h, fmt, table, pager, pageHead, notice, toast, loadCss, yearSelect, routeHash } from '../ui.js';
 
 const ADMIN = '管理员';
 
-function hashOf(query) {
-  const qs = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== '' && v !== undefined && v !== null));
-  return `#/subsidy${qs.toString() ? `?${qs}` : ''}`;
-}
+const hashOf = (query) => routeHash('/subsidy', query);
 
 const yuan = (v) => fmt(Math.round(Number(v) * 100) / 100);
 
@@ -25,8 +22,7 @@ export async function render(main, { query, me, go }) {
   const s = await api.get('/api/subsidy', { year, school, page, size: 20 });
   const unset = Object.entries(s.rules).filter(([k, v]) => k.startsWith('amount.') && !v).length;
 
-  const yearSel = h('select', { name: 'year', 'aria-label': '年度', onchange: (e) => to({ year: e.target.value }) },
-    plan.years.map((y) => h('option', { value: y, selected: y === year }, `${y} 年度`)));
+  const yearSel = yearSelect(plan.years, year, (y) => to({ year: y }));
   const saveBtn = (paid) => h(`button.sub-save${paid ? '-paid' : ''}`, {
     type: 'button',
     onclick: async (e) => {

@@ -8,15 +8,12 @@
 // The unit, year and page live in the hash's query, so that a reload or
 // the back button shows the same rows again.
 import { api, download } from '../api.js';
-import { h, fmt, table, pager, pageHead, notice, loadCss } from '../ui.js';
+import { h, fmt, table, pager, pageHead, notice, loadCss, yearSelect, routeHash } from '../ui.js';
 
 const LEVEL_NAME = { city: '全市', town: '区镇', group: '集团', school: '学校' };
 const LEVEL_ORDER = ['city', 'town', 'group', 'school'];
 
-function hashOf(query) {
-  const qs = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== '' && v !== undefined && v !== null));
-  return `#/training${qs.toString() ? `?${qs}` : ''}`;
-}
+const hashOf = (query) => routeHash('/training', query);
 
 // The rows of a list answer, whether a bare array or {items} / {units}.
 const rowsOf = (r, key) => (Array.isArray(r) ? r : (r && (r[key] || r.items)) || []);
@@ -57,8 +54,7 @@ export async function render(main, { query, me, go }) {
   const top = unit || (unitsAns && unitsAns.unit) || '';
   const self = top ? units.find((u) => u.code === top) : null;
 
-  const yearSel = h('select', { name: 'year', 'aria-label': '年度', onchange: (e) => to({ year: e.target.value }) },
-    plan.years.map((y) => h('option', { value: y, selected: y === year }, `${y} 年度`)));
+  const yearSel = yearSelect(plan.years, year, (y) => to({ year: y }));
 
   // the way back up from a unit the caller drilled into
   const crumbs = unit && me.unit && unit !== me.unit.code
