@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "db.h"
 #include "plan.h"
 #include "table.h"
@@ -123,6 +125,27 @@ int zx_cmd_gaps(zx_cli *cli, int argc, char **argv);
 int zx_cmd_rules(zx_cli *cli, int argc, char **argv);
 int zx_cmd_funding(zx_cli *cli, int argc, char **argv);
 int zx_cmd_subsidy(zx_cli *cli, int argc, char **argv);
+int zx_cmd_rotation(zx_cli *cli, int argc, char **argv);
+int zx_cmd_substitutes(zx_cli *cli, int argc, char **argv);
+
+/* A listing of a command (grid.c): items as JSON objects, and per column
+ * the item's key, title and display width; values are strings, numbers,
+ * booleans (是/否) or null. */
+typedef struct zx_cli_grid {
+    const char *title;         /* printed above a table, or NULL */
+    const char *sheet;         /* the XLSX sheet's name */
+    const char *const *keys;
+    const char *const *heads;
+    const int *widths;         /* display columns in a table */
+    int ncols;
+    const json_t *items;
+} zx_cli_grid;
+
+/* Writes g as fmt (ZX_CLI_TABLE, CSV or XLSX to out, NULL = stdout),
+ * with the demo banner on stderr (or a sheet 说明) when synthetic.
+ * Returns an exit status. */
+int zx_cli_grid_write(const char *cmd, const zx_cli_grid *g, int fmt,
+                      const char *out, int synthetic);
 
 /* `import values FILE` and `template values ...` (cmd_values.c). */
 int zx_cli_import_values(zx_cli *cli, const char *file, int dry_run);
@@ -137,5 +160,6 @@ extern const char zx_usage_pairing[];
 extern const char zx_usage_training[];
 extern const char zx_usage_gaps[];
 extern const char zx_usage_rules[], zx_usage_funding[], zx_usage_subsidy[];
+extern const char zx_usage_rotation[], zx_usage_substitutes[];
 
 #endif

@@ -10,6 +10,9 @@
 #include "audit.h"
 #include "funding.h"
 #include "pairing.h"
+#include "rotation.h"
+#include "rules.h"
+#include "substitutes.h"
 #include "tasks.h"
 #include "zx.h"
 
@@ -615,6 +618,99 @@ static int fill_funds(zx_db *db, const zx_plan *plan, int first, int last)
     return rc;
 }
 
+/* Rotation and substitute teachers (3.4.3-T7, T9), through their own
+ * modules, each step audited as "demo": the year before last_year's
+ * rotations proposed and accepted, so the indicators have a history,
+ * and last_year's proposal left for the office; substitute counts with
+ * last_year's from the registry and earlier years higher, from the
+ * baseline year on, a school in four or so shedding too slowly and so
+ * behind the trajectory. */
+static int fill_rotation_substitutes(zx_db *db, const zx_plan *plan,
+                                     unsigned long long seed, int last_year)
+{
+    sqlite3_stmt *st;
+    zx_rules *rules = NULL;
+    json_t *j = NULL;
+    long long now, base, total = 0;
+    int y, first = zx_plan_baseline(plan), step, rc, n, written = 0;
+    char key[16];
+
+    for (y = last_year - 1; y <= last_year; y++) {
+        if ((rc = zx_rules_load(db, "rotation", y, &rules)) ||
+            (rc = zx_rotation_propose(db, plan, y, rules, "demo", &n)) ||
+            (y < last_year &&
+             (rc = zx_rotation_accept(db, y, NULL, 0, "demo", &n))))
+            goto done;
+        zx_rules_free(rules);
+        rules = NULL;
+    }
+    if ((rc = zx_substitutes_snapshot(db, last_year, "demo", NULL, NULL)) ||
+        (rc = zx_db_begin(db)))
+        goto done;
+    rc = ZX_EDB;
+    st = zx_db_prepare(db, "SELECT school_id, count FROM substitute_count"
+                           " WHERE year = ?1 ORDER BY school_id");
+    if (!st)
+        goto fail;
+    sqlite3_bind_int(st, 1, last_year);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        long long id = sqlite3_column_int64(st, 0);
+        sqlite3_stmt *ins;
+        int slow = draw(seed, "substitutes.slow", id, 0) < 0.25;
+
+        now = sqlite3_column_int64(st, 1);
+        /* the baseline year's count: about 1.8 times today's plus up to
+         * two more; a slow school has shed none, so with three or more
+         * today it is above last_year's allowance (3 x 0.6 -> 2) */
+        base = slow ? now
+                    : now + (long long)ceil(now * 0.8) +
+                          (long long)(draw(seed, "substitutes.base", id, 0) *
+                                      3);
+        ins = zx_db_prepare(db, "INSERT INTO substitute_count(school_id,"
+                                " year, count) VALUES (?1, ?2, ?3)");
+        for (y = first; ins && y < last_year; y++) {
+            sqlite3_reset(ins);
+            sqlite3_bind_int64(ins, 1, id);
+            sqlite3_bind_int(ins, 2, y);
+            /* straight from the baseline count down to today's */
+            sqlite3_bind_int64(ins, 3, base - (base - now) * (y - first) /
+                                                  (last_year - first));
+            if (sqlite3_step(ins) != SQLITE_DONE)
+                break;
+            total += base - (base - now) * (y - first) / (last_year - first);
+            written++;
+        }
+        if (!ins || y < last_year) {
+            if (ins)
+                sqlite3_reset(ins);
+            sqlite3_reset(st);
+            goto fail;
+        }
+        sqlite3_reset(ins);
+    }
+    sqlite3_reset(st);
+    if (step != SQLITE_DONE)
+        goto fail;
+    rc = ZX_ENOMEM;
+    snprintf(key, sizeof(key), "%d-%d", first, last_year - 1);
+    if (!(j = json_pack("{s:i, s:I}", "rows", written, "total",
+                        (json_int_t)total)))
+        goto fail;
+    if ((rc = zx_audit_append_json(db, "demo", "demo", "substitute_count",
+                                   key, NULL, j)) ||
+        (rc = zx_db_commit(db)))
+        goto fail;
+    rc = ZX_OK;
+    goto done;
+
+fail:
+    zx_db_rollback(db);
+done:
+    json_decref(j);
+    zx_rules_free(rules);
+    return rc;
+}
+
 int zx_demoplan_fill(zx_db *db, const zx_plan *plan, unsigned long long seed,
                      int last_year, zx_demoplan_stats *st)
 {
@@ -679,6 +775,8 @@ int zx_demoplan_fill(zx_db *db, const zx_plan *plan, unsigned long long seed,
     if ((rc = fill_pools(db, plan, last_year, &g.st)))
         return rc;
     if ((rc = fill_funds(db, plan, g.first, last_year)))
+        return rc;
+    if ((rc = fill_rotation_substitutes(db, plan, seed, last_year)))
         return rc;
     if (st)
         *st = g.st;

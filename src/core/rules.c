@@ -84,6 +84,28 @@ static const struct rule_def {
       0, 0, 1, "银龄教师另有讲学补助，不含在内" },
     { "subsidy", "employment.9", "其他用工享受补贴（1 是，0 否）",
       0, 0, 1, "乡村教师补贴的通常范围不含其他用工" },
+
+    /* rotation (rotation.h, clause 3.4.3-T7): the mechanism's figures of
+     * the year; the plan's settings rotation_years, rotation_share and
+     * backbone_share are what its indicators are measured against */
+    { "rotation", "years", "列入交流范围的同校任教年限（年）",
+      6, 1, 60, "domain.md 交流轮岗：在同一学校任教满 6 年的教师列入交流范围" },
+    { "rotation", "share", "城镇学校和优质学校每年交流的符合条件教师比例（%）",
+      10, 0, 100, "domain.md 交流轮岗：每年交流比例不低于符合条件教师的 10%" },
+    { "rotation", "backbone_share", "交流教师中骨干教师的最低比例（%）",
+      20, 0, 100, "domain.md 交流轮岗：骨干教师不低于交流教师的 20%" },
+    { "rotation", "hq_strong", "教育集团总校（牵头学校）视为优质学校（1 是，0 否）",
+      1, 0, 1, "domain.md 只说“优质学校”，未给判定办法：本系统以集团总校为"
+      "优质学校，待核定" },
+    { "rotation", "dest_max", "每所乡村学校每年接收交流教师上限（人）",
+      2, 1, 100, "无公开来源：为免交流教师集中于少数学校而设，待设定" },
+
+    /* substitutes (substitutes.h, clause 3.4.3-T9) */
+    { "substitutes", "baseline_year", "代课教师消除的基数年度",
+      2019, 2000, 2100, "indicators.md substitutes：以 2019 年人数为基数" },
+    { "substitutes", "target_year", "代课教师清零年度",
+      2024, 2000, 2100, "条款 3.4.3-T9：用 5 年左右时间逐步消除代课教师；"
+      "indicators.md：2024 年为 0" },
 };
 
 #define NDEFS ((int)(sizeof(defs) / sizeof(defs[0])))

@@ -99,6 +99,7 @@ extern const zx_route zx_api_review_routes[];
 extern const zx_route zx_api_training_routes[];
 extern const zx_route zx_api_pairing_routes[];
 extern const zx_route zx_api_funding_routes[];
+extern const zx_route zx_api_rotation_routes[];
 
 /* Answers with j (stolen) as JSON and the status. */
 void zx_api_json(zx_call *c, int status, json_t *j);

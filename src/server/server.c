@@ -179,6 +179,7 @@ static const zx_route *const tables[] = {
     zx_api_tasks_routes, zx_api_audit_routes, zx_api_review_routes,
     zx_api_training_routes, zx_api_pairing_routes,
     zx_api_funding_routes,
+    zx_api_rotation_routes,
 };
 
 /* Matches path against pattern, capturing ":x" segments into params

@@ -876,6 +876,63 @@ const MATRIX = {
       assertError(await v.req('PUT', '/api/rules/funding/nothing', { json: { year: 2021, value: 1 } }), 404, 'not_found');
     },
   },
+  // -- mechanisms: rotation and substitutes
+  'GET /api/rotation/eligible': {
+    async check(v) {
+      const r = await v.get('/api/rotation/eligible', { year: 2020, size: 500 });
+      v.ok(r, 'rotation eligible');
+      v.codesInScope(r.json.items.map((x) => x.school), 'rotation eligible');
+      await v.units(['school'],
+        (code) => ['GET', '/api/rotation/eligible', { query: { school: code, year: 2020, size: 500 } }], 'rotation eligible?school=',
+        { then: (res, u) => assert.ok(res.json.items.every((x) => x.school === u.code)) });
+    },
+  },
+  'GET /api/rotation/quota': {
+    async check(v) {
+      const r = await v.get('/api/rotation/quota', { year: 2020 });
+      v.ok(r, 'rotation quota');
+      v.codesInScope(r.json.items.map((x) => x.code), 'rotation quota');
+      assert.equal(r.json.totals.eligible, r.json.items.reduce((a, x) => a + x.eligible, 0), `${v.role}: totals over its schools`);
+    },
+  },
+  'GET /api/rotation': {
+    async check(v) {
+      const r = await v.get('/api/rotation', { year: 2020 });
+      v.ok(r, 'rotations');
+      v.codesInScope(r.json.items.flatMap((x) => [x.from, x.to]).filter(Boolean), 'rotations');
+      assert.ok(r.json.items.every((x) => x.from || x.to), `${v.role}: a rotation of neither side listed`);
+    },
+  },
+  'POST /api/rotation/propose': {
+    async check(v) {
+      const r = await v.req('POST', '/api/rotation/propose', { json: { year: 2021 } });
+      v.ok(r, 'rotation propose');
+      assert.ok(r.json.proposed > 0);
+    },
+  },
+  'POST /api/rotation/accept': {
+    async check(v) {
+      assertError(await v.req('POST', '/api/rotation/accept', { json: { year: 2021, ids: [999999999] } }), 404, 'not_found');
+      const r = await v.req('POST', '/api/rotation/accept', { json: { year: 2019 } });
+      v.ok(r, 'rotation accept (none open)');
+      assert.equal(r.json.accepted, 0);
+    },
+  },
+  'GET /api/substitutes': {
+    async check(v) {
+      const r = await v.get('/api/substitutes', { year: 2021 });
+      v.ok(r, 'substitutes');
+      v.codesInScope(r.json.schools.map((x) => x.code), 'substitutes');
+      assert.equal(r.json.baseline, r.json.schools.reduce((a, x) => a + x.baseline, 0), `${v.role}: baseline over its schools`);
+    },
+  },
+  'POST /api/substitutes/snapshot': {
+    async check(v) {
+      const r = await v.req('POST', '/api/substitutes/snapshot', { json: { year: 2022 } });
+      v.ok(r, 'substitutes snapshot');
+      assert.ok(r.json.schools > 0);
+    },
+  },
 };
 
 // A pair is in sight when its mentor's or its mentee's unit is.

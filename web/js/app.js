@@ -28,10 +28,11 @@ const MENU = [
     ['#/training', '教师培训', ALL],
     ['#/gaps', '队伍建设', ALL],
   ]],
-  ['经费与机制', [
+  ['配置与经费', [
+    ['#/rotation', '交流轮岗', ALL],
+    ['#/substitutes', '代课教师', ALL],
     ['#/funding', '公用经费', ALL],
     ['#/subsidy', '教师补贴', ALL],
-    ['#/rules', '机制参数', [ADMIN, LEADER]],
   ]],
   ['数据', [
     ['#/entry', '数据填报', [ADMIN, TOWN, SCHOOL]],
@@ -39,6 +40,7 @@ const MENU = [
     ['#/import', '导入', [ADMIN, TOWN, SCHOOL]],
   ]],
   ['系统', [
+    ['#/rules', '机制参数', [ADMIN, LEADER]],
     ['#/audit', '审计日志', [ADMIN]],
     ['#/users', '用户管理', [ADMIN]],
   ]],
@@ -61,6 +63,8 @@ const ROUTES = [
   ['/funding', 'funding'],
   ['/subsidy', 'subsidy'],
   ['/rules', 'rules'],
+  ['/rotation', 'rotation'],
+  ['/substitutes', 'substitutes'],
   ['/entry', 'entry'],
   ['/review', 'review'],
   ['/import', 'import'],
