@@ -127,6 +127,7 @@ int zx_cmd_funding(zx_cli *cli, int argc, char **argv);
 int zx_cmd_subsidy(zx_cli *cli, int argc, char **argv);
 int zx_cmd_rotation(zx_cli *cli, int argc, char **argv);
 int zx_cmd_substitutes(zx_cli *cli, int argc, char **argv);
+int zx_cmd_itinerant(zx_cli *cli, int argc, char **argv);
 
 /* A listing of a command (grid.c): items as JSON objects, and per column
  * the item's key, title and display width; values are strings, numbers,
@@ -161,5 +162,6 @@ extern const char zx_usage_training[];
 extern const char zx_usage_gaps[];
 extern const char zx_usage_rules[], zx_usage_funding[], zx_usage_subsidy[];
 extern const char zx_usage_rotation[], zx_usage_substitutes[];
+extern const char zx_usage_itinerant[];
 
 #endif

@@ -27,6 +27,7 @@ const char zx_usage_rules[] =
     "  subsidy   乡村教师补贴（zhenxing subsidy，条款 3.3-F3）\n"
     "  rotation  交流轮岗（zhenxing rotation，条款 3.4.3-T7）\n"
     "  substitutes 代课教师消除（zhenxing substitutes，条款 3.4.3-T9）\n"
+    "  itinerant 紧缺学科走教（zhenxing itinerant，条款 3.4.3-T10）\n"
     "\n"
     "  list      列出该类别每条规则当年的取值、默认值、是否已设定和来源\n"
     "  set       设定当年某条规则的取值（--note 可写文件号等说明）\n"

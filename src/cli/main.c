@@ -54,6 +54,8 @@ static const zx_cmd commands[] = {
       zx_usage_rotation },
     { "substitutes", zx_cmd_substitutes, "代课教师：逐年人数、消除进度与落后学校",
       zx_usage_substitutes },
+    { "itinerant", zx_cmd_itinerant, "紧缺学科走教：走教名单、排课、课表、需求覆盖",
+      zx_usage_itinerant },
     { "pairing", zx_cmd_pairing, "结对帮扶：名单、设置、结对方案、确认与活动",
       zx_usage_pairing },
     { "review", zx_cmd_review, "年度数据的上报、审核、退回与确认",

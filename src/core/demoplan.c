@@ -9,6 +9,8 @@
 #include "demoplan.h"
 #include "audit.h"
 #include "funding.h"
+#include "codes.h"
+#include "itinerant.h"
 #include "pairing.h"
 #include "rotation.h"
 #include "rules.h"
@@ -711,6 +713,100 @@ done:
     return rc;
 }
 
+/* A JSON array of n ints, as text for json_each; NULL when memory is
+ * short (the caller frees). */
+static char *int_array(const int *v, int n)
+{
+    json_t *a = json_array();
+    char *s;
+    int i;
+
+    for (i = 0; a && i < n; i++)
+        if (json_array_append_new(a, json_integer(v[i])))
+            break;
+    s = a && i == n ? json_dumps(a, JSON_COMPACT) : NULL;
+    json_decref(a);
+    return s;
+}
+
+/*
+ * Itinerant teaching (3.4.3-T10) for 2021 (or the last year, if earlier):
+ * the pool filled by its rule and the week planned, so that the UI shows
+ * timetables.  The needs are the staffing mechanism's; only when the year
+ * has none does the demo derive its own, in one line of rule: a rural
+ * compulsory school without a teacher of a scarce subject lacks 2
+ * lessons a week per class of it (the usual weekly hours of music or
+ * art, an assumption of the demo, not a figure of the plan).
+ */
+static int fill_itinerant(zx_db *db, const zx_plan *plan, int last_year)
+{
+    const zx_setting *scarce = zx_plan_setting(plan, "scarce_subjects");
+    const int *rural, *comp;
+    sqlite3_stmt *st;
+    json_t *j = NULL;
+    char *rj = NULL, *cj = NULL, ys[16];
+    int year = last_year < 2021 ? last_year : 2021, nr, nc, i, rc = ZX_OK;
+
+    if (!scarce || !scarce->is_list)
+        return ZX_OK;
+    snprintf(ys, sizeof(ys), "%d", year);
+    if (!zx_db_int(db, "SELECT count(*) FROM itinerant_need"
+                       " WHERE year = CAST(?1 AS INTEGER)", ys, 0)) {
+        rural = zx_plan_rural(plan, &nr);
+        comp = zx_codes_family("compulsory", &nc);
+        rc = ZX_ENOMEM;
+        if (!(rj = int_array(rural, nr)) || !(cj = int_array(comp, nc)))
+            goto done;
+        rc = ZX_EDB;
+        if (zx_db_begin(db))
+            goto done;
+        if (!(st = zx_db_prepare(db,
+                "INSERT INTO itinerant_need(school_id, year, subject,"
+                "  hours_lacking)"
+                " SELECT s.unit_id, ?1, ?2, 2 * e.classes"
+                " FROM school s JOIN enrolment e ON e.school_id = s.unit_id"
+                "  AND e.year = ?1"
+                " WHERE e.classes > 0"
+                "  AND s.urban_rural IN (SELECT value FROM json_each(?3))"
+                "  AND s.type_code IN (SELECT value FROM json_each(?4))"
+                "  AND NOT EXISTS (SELECT 1 FROM teacher t"
+                "    WHERE t.school_id = s.unit_id AND t.subject = ?2)"))) {
+            zx_db_rollback(db);
+            goto done;
+        }
+        for (i = 0; i < scarce->nlist; i++) {
+            sqlite3_reset(st);
+            sqlite3_bind_int(st, 1, year);
+            sqlite3_bind_int(st, 2, (int)scarce->list[i]);
+            sqlite3_bind_text(st, 3, rj, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 4, cj, -1, SQLITE_STATIC);
+            if (sqlite3_step(st) != SQLITE_DONE)
+                break;
+        }
+        sqlite3_reset(st);
+        j = json_pack("{s:I, s:s}", "needs", (json_int_t)zx_db_int(db,
+                          "SELECT count(*) FROM itinerant_need"
+                          " WHERE year = CAST(?1 AS INTEGER)", ys, 0),
+                      "rule", "乡村义务教育学校无该紧缺学科教师的，"
+                      "每班每周缺 2 节（演示数据的假设）");
+        if (i < scarce->nlist || !j ||
+            zx_audit_append_json(db, "demo", "demo", "itinerant_need", ys,
+                                 NULL, j) ||
+            zx_db_commit(db)) {
+            zx_db_rollback(db);
+            goto done;
+        }
+    }
+    if (!(rc = zx_itinerant_pool_fill(db, plan, year, "demo", NULL)))
+        rc = zx_itinerant_plan(db, year, "demo", NULL);
+
+done:
+    json_decref(j);
+    free(rj);
+    free(cj);
+    return rc;
+}
+
 int zx_demoplan_fill(zx_db *db, const zx_plan *plan, unsigned long long seed,
                      int last_year, zx_demoplan_stats *st)
 {
@@ -777,6 +873,8 @@ int zx_demoplan_fill(zx_db *db, const zx_plan *plan, unsigned long long seed,
     if ((rc = fill_funds(db, plan, g.first, last_year)))
         return rc;
     if ((rc = fill_rotation_substitutes(db, plan, seed, last_year)))
+        return rc;
+    if ((rc = fill_itinerant(db, plan, last_year)))
         return rc;
     if (st)
         *st = g.st;

@@ -106,6 +106,22 @@ static const struct rule_def {
     { "substitutes", "target_year", "代课教师清零年度",
       2024, 2000, 2100, "条款 3.4.3-T9：用 5 年左右时间逐步消除代课教师；"
       "indicators.md：2024 年为 0" },
+
+    /* itinerant teaching (itinerant.h, clauses 3.4.3-T10, 3.5.2-R4) */
+    { "itinerant", "travel.max_min", "走教单程路程时间上限（分钟）",
+      30, 1, 240, "无公开来源：计划未给出走教半径，按单程半小时拟定，待核定" },
+    { "itinerant", "travel.speed_kmh", "走教平均行车速度（公里/小时，"
+      "按学校间直线距离折算路程时间）",
+      30, 1, 120, "无公开来源：县域乡村道路的常见车速，待核定" },
+    { "itinerant", "load.week", "走教教师每周课时上限（节）",
+      16, 1, 40, "无公开来源：小学专任教师周课时常见 14～18 节，取 16，待核定" },
+    { "itinerant", "load.day", "走教教师在一所学校每天课时上限（节）",
+      6, 1, 10, "无公开来源：每天至多 6 节，待核定" },
+    { "itinerant", "schools.max", "走教教师每周最多走教学校数（所）",
+      3, 1, 5, "无公开来源：每天一校、每周 5 天之内，取 3 所，待核定" },
+    { "itinerant", "pool.per_school", "每所派出学校每门紧缺学科推荐走教"
+      "教师人数上限（人）",
+      1, 0, 20, "无公开来源：不使派出学校本学科无人任教，取 1 人，待核定" },
 };
 
 #define NDEFS ((int)(sizeof(defs) / sizeof(defs[0])))

@@ -16,7 +16,8 @@
  *
  * The handlers live in one file per area (api_auth.c, api_registry.c,
  * api_files.c, api_plan.c, api_tasks.c, api_audit.c, api_review.c,
- * api_training.c, api_pairing.c);
+ * api_training.c, api_pairing.c, api_funding.c, api_rotation.c,
+ * api_itinerant.c);
  * each exports its routes as an array the server concatenates.
  */
 #ifndef ZX_API_H
@@ -100,6 +101,7 @@ extern const zx_route zx_api_training_routes[];
 extern const zx_route zx_api_pairing_routes[];
 extern const zx_route zx_api_funding_routes[];
 extern const zx_route zx_api_rotation_routes[];
+extern const zx_route zx_api_itinerant_routes[];
 
 /* Answers with j (stolen) as JSON and the status. */
 void zx_api_json(zx_call *c, int status, json_t *j);

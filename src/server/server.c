@@ -180,6 +180,7 @@ static const zx_route *const tables[] = {
     zx_api_training_routes, zx_api_pairing_routes,
     zx_api_funding_routes,
     zx_api_rotation_routes,
+    zx_api_itinerant_routes,
 };
 
 /* Matches path against pattern, capturing ":x" segments into params

@@ -933,6 +933,56 @@ const MATRIX = {
       assert.ok(r.json.schools > 0);
     },
   },
+  // -- itinerant teaching (the demo filled the 2021 pool and planned it)
+  'GET /api/itinerant/needs': {
+    async check(v) {
+      const r = await v.get('/api/itinerant/needs', { year: 2021 });
+      v.ok(r, 'itinerant needs');
+      if (CITY_WIDE.has(v.role)) assert.ok(r.json.items.length > 0, 'no itinerant needs in the demo');
+      v.codesInScope(r.json.items.map((x) => x.school_code), 'itinerant needs');
+      v.ok(await v.get('/api/itinerant/needs', { year: 2021, format: 'xlsx' }), 'itinerant needs xlsx');
+    },
+  },
+  'GET /api/itinerant/pool': {
+    async check(v) {
+      const r = await v.get('/api/itinerant/pool', { year: 2021 });
+      v.ok(r, 'itinerant pool');
+      if (CITY_WIDE.has(v.role)) assert.ok(r.json.items.length > 0, 'no itinerant pool in the demo');
+      v.codesInScope(r.json.items.map((x) => x.school_code), 'itinerant pool');
+    },
+  },
+  'POST /api/itinerant/pool': {
+    async check(v) {
+      const r = await v.req('POST', '/api/itinerant/pool', { json: { action: 'fill', year: 2021 } });
+      v.ok(r, 'fill the pool again');
+      assert.equal(r.json.added, 0);
+      assertError(await v.req('POST', '/api/itinerant/pool', { json: { action: 'remove', teacher_no: MISSING.teacher, year: 2021 } }), 404, 'not_found');
+      assertError(await v.req('POST', '/api/itinerant/pool', { json: { action: 'swap' } }), 400, 'bad_parameter');
+    },
+  },
+  'POST /api/itinerant/plan': {
+    async check(v) {
+      // the same pool and needs plan the same week again
+      const r = await v.req('POST', '/api/itinerant/plan', { json: { year: 2021 } });
+      v.ok(r, 'plan again');
+      assert.ok(r.json.covered > 0 && r.json.covered <= r.json.lacking, r.text);
+      assertError(await v.req('POST', '/api/itinerant/plan', { json: { year: 'x' } }), 400, 'bad_parameter');
+    },
+  },
+  'GET /api/itinerant/timetable': {
+    async check(v) {
+      const r = await v.get('/api/itinerant/timetable', { year: 2021 });
+      v.ok(r, 'timetable');
+      if (CITY_WIDE.has(v.role)) assert.ok(r.json.items.length > 0, 'no timetable in the demo');
+      v.codesInScope(r.json.items.map((x) => x.school_code), 'timetable');
+      v.codesInScope(r.json.items.filter((x) => x.home_code).map((x) => x.home_code), 'timetable: teachers\' schools');
+      await v.units(['school'], (code) => ['GET', '/api/itinerant/timetable', { query: { school: code, year: 2021 } }], 'timetable?school=',
+        { then: (res, u) => assert.ok(res.json.items.every((x) => x.school_code === u.code)) });
+      await v.teachers((no) => ['GET', '/api/itinerant/timetable', { query: { teacher: no, year: 2021 } }], 'timetable?teacher=',
+        { then: (res, t) => assert.ok(res.json.items.every((x) => x.teacher_no === t.no)) });
+      v.ok(await v.get('/api/itinerant/timetable', { year: 2021, format: 'xlsx' }), 'timetable xlsx');
+    },
+  },
 };
 
 // A pair is in sight when its mentor's or its mentee's unit is.

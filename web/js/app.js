@@ -31,6 +31,7 @@ const MENU = [
   ['配置与经费', [
     ['#/rotation', '交流轮岗', ALL],
     ['#/substitutes', '代课教师', ALL],
+    ['#/itinerant', '走教安排', ALL],
     ['#/funding', '公用经费', ALL],
     ['#/subsidy', '教师补贴', ALL],
   ]],
@@ -65,6 +66,7 @@ const ROUTES = [
   ['/rules', 'rules'],
   ['/rotation', 'rotation'],
   ['/substitutes', 'substitutes'],
+  ['/itinerant', 'itinerant'],
   ['/entry', 'entry'],
   ['/review', 'review'],
   ['/import', 'import'],
