@@ -14,6 +14,7 @@
 #include "demo.h"
 #include "indicator.h"
 #include "plan.h"
+#include "substitutes.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -629,7 +630,8 @@ Test(plans, other_county_computes_without_code_change)
 }
 
 /* Every indicator of the built-in plan evaluates on the demo city, at
- * every level, without an engine error. */
+ * every level, without an engine error; substitutes (3.4.3-T9) reads the
+ * year's recorded counts, here the registry's 代课 teachers snapshotted. */
 Test(plans, haimen_computes_on_the_demo_city)
 {
     zx_db *db = demo_city();
@@ -639,6 +641,7 @@ Test(plans, haimen_computes_on_the_demo_city)
     struct tally t = { 0, 0, "substitutes", { 0 } };
     int n;
 
+    cr_assert_eq(zx_substitutes_snapshot(db, 2021, "test", NULL, NULL), ZX_OK);
     cr_assert_eq(zx_engine_open(db, p, &e, d), ZX_OK);
     cr_assert_eq(zx_engine_eval(e, NULL, 2021, 0x1f, 0, tally, &t), ZX_OK);
     zx_plan_indicators(p, &n);

@@ -65,7 +65,7 @@ struct ref {
  * name among them is theirs, never a data element's. */
 static const char *const declined_school[] = {
     "funded_students", "staff_norm", "staff_actual", "itinerant_lacking",
-    "itinerant_covered", "inspector_assigned"
+    "itinerant_covered", "inspector_assigned", "substitute_count"
 };
 static const char *const declined_teacher[] = {
     "name", "no", "training_hours", "subsidy_eligible", "subsidy_paid",

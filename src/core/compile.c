@@ -444,6 +444,9 @@ static const struct field fields[] = {
     { "itinerant_covered", S_SCH | S_RECT, TY_NUM, NULL, 1,
       "(SELECT sum(hours_covered) FROM itinerant_need"
       " WHERE school_id = $s.unit_id AND year = ?1)", "itinerant_need" },
+    { "substitute_count", S_SCH | S_RECT, TY_NUM, NULL, 1,
+      "(SELECT count FROM substitute_count WHERE school_id = $s.unit_id"
+      " AND year = ?1)", "substitute_count" },
     { "inspector_assigned", S_SCH | S_RECT, TY_BOOL, NULL, 0,
       "EXISTS (SELECT 1 FROM inspector_assignment"
       " WHERE school_id = $s.unit_id)", "inspector_assignment" },

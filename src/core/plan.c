@@ -82,7 +82,8 @@ static const struct {
       " name code type urban_rural rural town_seat private hq kindergarten"
       " primary junior senior compulsory special vocational students classes"
       " boarders special_students funded_students staff_norm staff_actual"
-      " itinerant_lacking itinerant_covered inspector_assigned " },
+      " itinerant_lacking itinerant_covered inspector_assigned"
+      " substitute_count " },
     { "教师的字段",
       " name no gender birth_year stage subject title employment post"
       " since_year years_in_school political training_hours"
