@@ -107,3 +107,28 @@ Test(demoplan, deterministic_for_a_seed)
     cr_assert_eq(a, b);
     cr_assert_neq(a, c);
 }
+
+/* The demo leaves staffing gaps and a redistribution proposal for make
+ * run to show: over- and under-staffed schools every year from the
+ * baseline, shortages of scarce subjects at rural schools, and moves of
+ * the last year proposed, none accepted. */
+Test(demoplan, staffing_and_redistribution)
+{
+    db = city(1);
+    cr_assert_eq(zx_demoplan_fill(db, plan, 1, 2021, NULL), ZX_OK);
+    cr_assert_eq(zx_db_int(db, "SELECT count(DISTINCT year) FROM staffing"
+                               " WHERE year BETWEEN 2019 AND 2021", NULL, 0),
+                 3);
+    cr_assert_gt(zx_db_int(db, "SELECT count(*) FROM staffing WHERE year ="
+                               " 2021 AND actual > norm", NULL, 0), 0);
+    cr_assert_gt(zx_db_int(db, "SELECT count(*) FROM staffing WHERE year ="
+                               " 2021 AND actual < norm", NULL, 0), 0);
+    cr_assert_gt(zx_db_int(db, "SELECT count(*) FROM itinerant_need WHERE"
+                               " year = 2021 AND hours_lacking > 0", NULL, 0),
+                 0);
+    cr_assert_gt(zx_db_int(db, "SELECT count(*) FROM redistribution WHERE"
+                               " year = 2021 AND status = 'proposed'", NULL,
+                           0), 0);
+    cr_assert_eq(zx_db_int(db, "SELECT count(*) FROM redistribution WHERE"
+                               " status = 'accepted'", NULL, 0), 0);
+}

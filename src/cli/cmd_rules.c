@@ -28,6 +28,9 @@ const char zx_usage_rules[] =
     "  rotation  交流轮岗（zhenxing rotation，条款 3.4.3-T7）\n"
     "  substitutes 代课教师消除（zhenxing substitutes，条款 3.4.3-T9）\n"
     "  itinerant 紧缺学科走教（zhenxing itinerant，条款 3.4.3-T10）\n"
+    "  staffing  编制标准（zhenxing staffing）\n"
+    "  curriculum 各学段每班每周课时与教师周课时量（zhenxing staffing 分学科）\n"
+    "  redistribution 超编教师调配（zhenxing redistribution，条款 3.4.3-T8）\n"
     "\n"
     "  list      列出该类别每条规则当年的取值、默认值、是否已设定和来源\n"
     "  set       设定当年某条规则的取值（--note 可写文件号等说明）\n"
@@ -89,9 +92,17 @@ int zx_cmd_rules(zx_cli *cli, int argc, char **argv)
     if (npos < 2)
         return zx_cli_usage_error("rules", "用法：rules list 类别 或 rules "
                                   "set 类别 规则 取值 --year 年度");
-    if (!zx_rules_kind_known(pos[1]))
-        return zx_cli_usage_error("rules", "没有“%s”类别的规则：应为 "
-                                  "funding 或 subsidy", pos[1]);
+    if (!zx_rules_kind_known(pos[1])) {
+        const char *kinds[32];
+        char list[512] = "";
+        int k, n = zx_rules_kinds(kinds, 32);
+
+        for (k = 0; k < n; k++)
+            snprintf(list + strlen(list), sizeof(list) - strlen(list),
+                     "%s%s", k ? "、" : "", kinds[k]);
+        return zx_cli_usage_error("rules", "没有“%s”类别的规则：应为 %s",
+                                  pos[1], list);
+    }
     if (year_s && (code = parse_year(year_s, &year)))
         return code;
     if (strcmp(pos[0], "list") == 0) {

@@ -56,6 +56,10 @@ static const zx_cmd commands[] = {
       zx_usage_substitutes },
     { "itinerant", zx_cmd_itinerant, "紧缺学科走教：走教名单、排课、课表、需求覆盖",
       zx_usage_itinerant },
+    { "staffing", zx_cmd_staffing, "编制核定：逐校、分学科的编制数与实有数，"
+      "超编缺编名单", zx_usage_staffing },
+    { "redistribution", zx_cmd_redistribution, "超编教师调配：最优调配方案、"
+      "确认", zx_usage_redistribution },
     { "pairing", zx_cmd_pairing, "结对帮扶：名单、设置、结对方案、确认与活动",
       zx_usage_pairing },
     { "review", zx_cmd_review, "年度数据的上报、审核、退回与确认",

@@ -15,6 +15,8 @@
 #include "rotation.h"
 #include "rules.h"
 #include "substitutes.h"
+#include "redistrib.h"
+#include "staffing.h"
 #include "tasks.h"
 #include "zx.h"
 
@@ -807,6 +809,33 @@ done:
     return rc;
 }
 
+/* Staffing (staffing.h) computed and saved for every year from the
+ * baseline to last_year, so that the indicator overstaffed and the
+ * itinerant needs have data, and a redistribution proposed for last_year
+ * (redistrib.h, 3.4.3-T8) and left for the office to accept.  Each save
+ * is a transaction of its own, audited as the actor "demo". */
+static int fill_staffing(zx_db *db, const zx_plan *plan, int last_year)
+{
+    zx_rules *r = NULL, *cur = NULL;
+    zx_staffing *s = NULL;
+    zx_redistrib_outcome o;
+    int y, rc = ZX_OK;
+
+    for (y = zx_plan_baseline(plan); !rc && y <= last_year; y++) {
+        if (!(rc = zx_staffing_rules(db, y, &r, &cur)) &&
+            !(rc = zx_staffing_compute(db, plan, y, r, cur, &s)))
+            rc = zx_staffing_save(db, plan, s, r, cur, "demo");
+        zx_staffing_free(s);
+        zx_rules_free(r);
+        zx_rules_free(cur);
+        s = NULL;
+        r = cur = NULL;
+    }
+    if (!rc)
+        rc = zx_redistrib_propose(db, plan, last_year, "demo", &o);
+    return rc;
+}
+
 int zx_demoplan_fill(zx_db *db, const zx_plan *plan, unsigned long long seed,
                      int last_year, zx_demoplan_stats *st)
 {
@@ -869,6 +898,8 @@ int zx_demoplan_fill(zx_db *db, const zx_plan *plan, unsigned long long seed,
     free(js);
     json_decref(j);
     if ((rc = fill_pools(db, plan, last_year, &g.st)))
+        return rc;
+    if ((rc = fill_staffing(db, plan, last_year)))
         return rc;
     if ((rc = fill_funds(db, plan, g.first, last_year)))
         return rc;

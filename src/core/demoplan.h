@@ -29,7 +29,9 @@ typedef struct zx_demoplan_stats {
 /* Fills db's data values for every year from the plan's baseline to
  * last_year, and task progress and training as they stood at the end of
  * last_year, in one transaction; then the pairing programmes' candidate
- * pools (pairing.h, in transactions of their own).  Refuses (ZX_EEXIST) a database that already has data
+ * pools (pairing.h, in transactions of their own), and staffing for
+ * every year with a redistribution proposed for last_year (staffing.h,
+ * redistrib.h).  Refuses (ZX_EEXIST) a database that already has data
  * values or task progress.  Returns ZX_OK, ZX_EEXIST, ZX_EDB or
  * ZX_ENOMEM; fills *st when not NULL. */
 int zx_demoplan_fill(zx_db *db, const zx_plan *plan, unsigned long long seed,

@@ -60,10 +60,10 @@ static double fen(double yuan)
     return round(yuan * 100) / 100;
 }
 
-/* The share of each stage in a school of type code (summing to 1, or all
- * 0 for a type of no stage).  Only stages with years take part in a
- * split; a vocational or special school is wholly its own stage. */
-static void shares(const zx_rules *r, int code, double share[])
+/* Only stages with years take part in a split; a vocational or special
+ * school is wholly its own stage. */
+void zx_funding_shares(const zx_rules *r, int code,
+                       double share[ZX_FUNDING_NSTAGES])
 {
     double sum = 0;
     int s, n = 0;
@@ -92,7 +92,7 @@ static void compute_school(zx_funding_school *sc, const zx_rules *r)
                                                    : sc->students;
     int s, special_school = in_family("special", sc->type_code);
 
-    shares(r, sc->type_code, share);
+    zx_funding_shares(r, sc->type_code, share);
     sc->funded = sc->students;
     if (sc->rural && !special_school &&
         in_family("compulsory", sc->type_code) &&

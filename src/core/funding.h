@@ -69,6 +69,14 @@ typedef struct zx_funding_town {
     double stage[ZX_FUNDING_NSTAGES], total;
 } zx_funding_town;
 
+/* The share of each stage in a school of type code, summing to 1 (all 0
+ * for a type of no stage): a school spanning stages splits by the years
+ * of schooling [years.STAGE] of r, which may be rules of any kind that
+ * has those keys (funding's, staffing's).  Staffing splits students and
+ * classes the same way (staffing.h). */
+void zx_funding_shares(const zx_rules *r, int type_code,
+                       double share[ZX_FUNDING_NSTAGES]);
+
 /* One year's computation; owns every string and array. */
 typedef struct zx_funding {
     int year;

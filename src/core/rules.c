@@ -18,6 +18,10 @@
 #include <string.h>
 
 #define DM "domain.md 生均公用经费"
+#define DS "domain.md 编制标准"
+#define CP "义务教育课程方案（2022）：按科目课时比例与周课时总量（1–2 年级 26、" \
+    "3–6 年级 30、7–9 年级 34 节）折算为学段各年级平均每班周课时，本程序" \
+    "折算，待核定"
 
 static const struct rule_def {
     const char *kind, *key, *title;
@@ -122,6 +126,143 @@ static const struct rule_def {
     { "itinerant", "pool.per_school", "每所派出学校每门紧缺学科推荐走教"
       "教师人数上限（人）",
       1, 0, 20, "无公开来源：不使派出学校本学科无人任教，取 1 人，待核定" },
+
+    /* staffing (staffing.h, 编制 of issue 7 item 3): staff per student
+     * and per class; which employment counts toward the norm */
+    { "staffing", "years.kindergarten", "学段学制年数：学前（跨学段学校按此分摊"
+      "学生和班级）",
+      3, 0, 12, "学制：幼儿园 3 年（与经费规则同义）" },
+    { "staffing", "years.primary", "学段学制年数：小学",
+      6, 0, 12, "学制：小学 6 年" },
+    { "staffing", "years.junior", "学段学制年数：初中",
+      3, 0, 12, "学制：初中 3 年" },
+    { "staffing", "years.senior", "学段学制年数：高中",
+      3, 0, 12, "学制：高中 3 年" },
+    { "staffing", "ratio.kindergarten", "学前师生比：每名教职工对应幼儿数"
+      "（0 为按班核定）",
+      0, 0, 100, "domain.md 编制标准：幼儿园按班核定（每班 2 教 1 保），"
+      "不按生师比" },
+    { "staffing", "ratio.primary", "小学生师比：每名教职工对应学生数",
+      19, 0, 100, DS "：城乡统一，小学 1:19" },
+    { "staffing", "ratio.junior", "初中生师比：每名教职工对应学生数",
+      13.5, 0, 100, DS "：城乡统一，初中 1:13.5" },
+    { "staffing", "ratio.senior", "高中生师比：每名教职工对应学生数",
+      12.5, 0, 100, DS "：城乡统一，高中 1:12.5" },
+    { "staffing", "ratio.vocational", "中职生师比：每名教师对应学生数",
+      20, 0, 100, "domain.md 未给出；《中等职业学校设置标准》（2010）生师比 "
+      "20:1，待核定" },
+    { "staffing", "ratio.special", "特教学校生师比（0 为不核定）",
+      0, 0, 100, "domain.md 未给出特教学校标准：0 表示不核定，待设定" },
+    { "staffing", "per_class.kindergarten", "幼儿园每班教职工数",
+      3, 0, 10, DS "：幼儿园每班 2 名教师 + 1 名保育员（或 3 名教师）" },
+    { "staffing", "per_class.primary", "小规模学校小学每班教职工数（班师比）",
+      2, 0, 10, "无公开来源：domain.md 只说小规模乡村学校按班师比核定，"
+      "比值待核定" },
+    { "staffing", "per_class.junior", "小规模学校初中每班教职工数（班师比）",
+      3, 0, 10, "无公开来源：domain.md 只说小规模乡村学校按班师比核定，"
+      "比值待核定" },
+    { "staffing", "per_class.senior", "小规模学校高中每班教职工数（0 为不按班"
+      "核定）",
+      0, 0, 10, "无公开来源：0 表示高中不按班核定，待设定" },
+    { "staffing", "boarding_class.kindergarten", "幼儿园寄宿班每班增加教职工数",
+      2, 0, 10, DS "：寄宿制幼儿园每班增加 1 名教师和 1 名保育员" },
+    { "staffing", "small.students", "按班师比核定的学校规模上限（在校生少于"
+      "此数的学校取生师比、班师比核定数之大者）",
+      500, 0, 1e5, "无公开来源：以计划条款 3.3-F2 的 500 人为小规模学校界限，"
+      "待核定" },
+    { "staffing", "employment.1", "在编教师计入实有数（1 是，0 否）",
+      1, 0, 1, "编制核定的通常口径：在编人员" },
+    { "staffing", "employment.2", "备案制教师计入实有数（1 是，0 否）",
+      1, 0, 1, "条款 3.4.3-T9：备案制教师按编制管理" },
+    { "staffing", "employment.3", "代课教师计入实有数（1 是，0 否）",
+      0, 0, 1, "代课教师不占编制，另行列出（条款 3.4.3-T9）" },
+    { "staffing", "employment.4", "银龄教师计入实有数（1 是，0 否）",
+      0, 0, 1, "银龄讲学教师不占编制" },
+    { "staffing", "employment.9", "其他用工计入实有数（1 是，0 否）",
+      0, 0, 1, "其他用工不占编制" },
+
+    /* curriculum (staffing.h): lessons per class and week by stage and
+     * subject, a teacher's weekly load; subject needs come from them */
+    { "curriculum", "load.primary", "小学专任教师周课时量（节）",
+      14, 0, 40, "无公开来源：常见的小学教师周课时量，待核定" },
+    { "curriculum", "load.junior", "初中专任教师周课时量（节）",
+      12, 0, 40, "无公开来源：常见的初中教师周课时量，待核定" },
+    { "curriculum", "lessons.primary.11", "小学每班每周课时：道德与法治（节）",
+      2, 0, 20, CP },
+    { "curriculum", "lessons.primary.13", "小学每班每周课时：语文（节）",
+      7, 0, 20, CP },
+    { "curriculum", "lessons.primary.14", "小学每班每周课时：数学（节）",
+      4.5, 0, 20, CP },
+    { "curriculum", "lessons.primary.41", "小学每班每周课时：英语（节）",
+      1.5, 0, 20, CP },
+    { "curriculum", "lessons.primary.15", "小学每班每周课时：科学（节）",
+      1.7, 0, 20, CP },
+    { "curriculum", "lessons.primary.22", "小学每班每周课时：体育与健康（节）",
+      3.3, 0, 20, CP },
+    { "curriculum", "lessons.primary.24", "小学每班每周课时：音乐（节）",
+      2, 0, 20, CP },
+    { "curriculum", "lessons.primary.25", "小学每班每周课时：美术（节）",
+      2, 0, 20, CP },
+    { "curriculum", "lessons.primary.61", "小学每班每周课时：信息科技（节）",
+      0.7, 0, 20, CP },
+    { "curriculum", "lessons.primary.60", "小学每班每周课时：综合实践活动（节）",
+      1, 0, 20, CP },
+    { "curriculum", "lessons.primary.62", "小学每班每周课时：劳动（节）",
+      1, 0, 20, CP },
+    { "curriculum", "lessons.primary.91", "小学每班每周课时：心理健康（节）",
+      0.5, 0, 20, "无公开来源：地方课程，暂按隔周一节，待核定" },
+    { "curriculum", "lessons.junior.12", "初中每班每周课时：道德与法治（节）",
+      2, 0, 20, CP },
+    { "curriculum", "lessons.junior.13", "初中每班每周课时：语文（节）",
+      5, 0, 20, CP },
+    { "curriculum", "lessons.junior.14", "初中每班每周课时：数学（节）",
+      5, 0, 20, CP },
+    { "curriculum", "lessons.junior.41", "初中每班每周课时：英语（节）",
+      4, 0, 20, CP },
+    { "curriculum", "lessons.junior.21", "初中每班每周课时：历史（节）",
+      2, 0, 20, CP },
+    { "curriculum", "lessons.junior.20", "初中每班每周课时：地理（节）",
+      1.3, 0, 20, CP },
+    { "curriculum", "lessons.junior.16", "初中每班每周课时：物理（节）",
+      1.7, 0, 20, CP },
+    { "curriculum", "lessons.junior.17", "初中每班每周课时：化学（节）",
+      1, 0, 20, CP },
+    { "curriculum", "lessons.junior.18", "初中每班每周课时：生物（节）",
+      1.3, 0, 20, CP },
+    { "curriculum", "lessons.junior.22", "初中每班每周课时：体育与健康（节）",
+      3, 0, 20, CP },
+    { "curriculum", "lessons.junior.24", "初中每班每周课时：音乐（节）",
+      1, 0, 20, CP },
+    { "curriculum", "lessons.junior.25", "初中每班每周课时：美术（节）",
+      1, 0, 20, CP },
+    { "curriculum", "lessons.junior.61", "初中每班每周课时：信息科技（节）",
+      1, 0, 20, CP },
+    { "curriculum", "lessons.junior.60", "初中每班每周课时：综合实践活动（节）",
+      1, 0, 20, CP },
+    { "curriculum", "lessons.junior.62", "初中每班每周课时：劳动（节）",
+      1, 0, 20, CP },
+    { "curriculum", "lessons.junior.91", "初中每班每周课时：心理健康（节）",
+      0.5, 0, 20, "无公开来源：地方课程，暂按隔周一节，待核定" },
+
+    /* redistribution (redistrib.h, clause 3.4.3-T8) */
+    { "redistribution", "serious_only", "只从超编比较严重的学校调出（1 是，"
+      "0 凡超编学校皆可）",
+      0, 0, 1, "条款 3.4.3-T8 指超编比较严重的乡村学校；0 表示凡超编学校"
+      "皆可调出，待设定" },
+    { "redistribution", "max_km", "调配距离上限（公里，0 为不限）",
+      0, 0, 1000, "无公开来源：0 表示不限距离，待设定" },
+    { "redistribution", "move_km", "每次调动的固定代价（折合公里）",
+      5, 0, 1000, "无公开来源：使少调动者优先的固定代价，待核定" },
+    { "redistribution", "unfilled_km", "每个缺额未补的代价（折合公里）",
+      1000, 0, 100000, "无公开来源：大于全市任意两校距离，即能补尽补，"
+      "待核定" },
+    { "redistribution", "quota.total", "年度调配总名额（人，0 为不限）",
+      0, 0, 1e5, "无公开来源：0 表示不限，待设定" },
+    { "redistribution", "quota.school", "每校年度调出上限（人，0 为不限）",
+      0, 0, 1e4, "无公开来源：0 表示不限，待设定" },
+    { "redistribution", "cross_stage", "允许小学、初中同学科跨学段调配"
+      "（1 是，0 否）",
+      1, 0, 1, "条款 3.4.3-T8：探索教师跨学段交流" },
 };
 
 #define NDEFS ((int)(sizeof(defs) / sizeof(defs[0])))

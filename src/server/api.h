@@ -102,6 +102,7 @@ extern const zx_route zx_api_pairing_routes[];
 extern const zx_route zx_api_funding_routes[];
 extern const zx_route zx_api_rotation_routes[];
 extern const zx_route zx_api_itinerant_routes[];
+extern const zx_route zx_api_staffing_routes[];
 
 /* Answers with j (stolen) as JSON and the status. */
 void zx_api_json(zx_call *c, int status, json_t *j);

@@ -181,6 +181,7 @@ static const zx_route *const tables[] = {
     zx_api_funding_routes,
     zx_api_rotation_routes,
     zx_api_itinerant_routes,
+    zx_api_staffing_routes,
 };
 
 /* Matches path against pattern, capturing ":x" segments into params

@@ -117,6 +117,9 @@ async function teachingSetup() {
   const start = new Date(Date.now() + 30 * 864e5).toISOString().slice(0, 10);
   r = await w.admin.post('/api/training/courses', { code: COURSE, name: '矩阵测试选修课', hours: 10, starts_on: start, ends_on: start, capacity: 50 });
   assert.equal(r.status, 200, r.text);
+  // teacher moves between towns to look at (3.4.3-T8)
+  r = await w.admin.post('/api/redistribution/propose', { year: 2022 });
+  assert.equal(r.status, 200, r.text);
 }
 after(async () => { await stopWorld(w); }, { timeout: TIMEOUT });
 
@@ -981,6 +984,69 @@ const MATRIX = {
       await v.teachers((no) => ['GET', '/api/itinerant/timetable', { query: { teacher: no, year: 2021 } }], 'timetable?teacher=',
         { then: (res, t) => assert.ok(res.json.items.every((x) => x.teacher_no === t.no)) });
       v.ok(await v.get('/api/itinerant/timetable', { year: 2021, format: 'xlsx' }), 'timetable xlsx');
+    },
+  },
+  // -- staffing and redistribution
+  'GET /api/staffing': {
+    async check(v) {
+      const r = await v.get('/api/staffing', { year: 2022 });
+      v.ok(r, 'staffing');
+      assert.ok(r.json.schools.length > 0, `${v.role}: no schools`);
+      v.codesInScope(r.json.schools.map((x) => x.code), 'staffing');
+      assert.equal(r.json.totals.actual, r.json.schools.reduce((a, x) => a + x.actual, 0), `${v.role}: totals of the schools in sight`);
+      await v.units(['city', 'town', 'group', 'school'],
+        (code) => ['GET', '/api/staffing', { query: { unit: code, year: 2022 } }], 'staffing?unit=',
+        { then: (res) => v.codesInScope(res.json.schools.map((x) => x.code), 'staffing?unit=') });
+    },
+  },
+  'GET /api/staffing/subjects': {
+    async check(v) {
+      const r = await v.get('/api/staffing/subjects', { year: 2022, short: 1 });
+      v.ok(r, 'staffing subjects');
+      v.codesInScope(r.json.items.map((x) => x.code), 'staffing subjects');
+      assert.ok(r.json.items.every((x) => x.diff < 0), `${v.role}: short=1 lists shortages only`);
+      await v.units(['town', 'school'],
+        (code) => ['GET', '/api/staffing/subjects', { query: { unit: code, year: 2022 } }], 'staffing subjects?unit=',
+        { then: (res) => v.codesInScope(res.json.items.map((x) => x.code), 'staffing subjects?unit=') });
+    },
+  },
+  'POST /api/staffing/save': {
+    async check(v) {
+      const r = await v.req('POST', '/api/staffing/save', { json: { year: 2022 } });
+      v.ok(r, 'staffing save');
+      assert.ok(r.json.schools > 0);
+      assertError(await v.req('POST', '/api/staffing/save', { json: { year: 'x' } }), 400, 'bad_parameter');
+    },
+  },
+  'GET /api/redistribution': {
+    async check(v) {
+      const r = await v.get('/api/redistribution', { year: 2022 });
+      v.ok(r, 'redistribution');
+      for (const m of r.json.moves) {
+        const shown = [m.from, m.to].filter((x) => x.code);
+        assert.ok(shown.length > 0, `${v.role}: a move of which it sees neither school`);
+        v.codesInScope(shown.map((x) => x.code), 'redistribution');
+        for (const x of [m.from, m.to]) if (!x.code) assert.deepEqual([x.name, x.town], ['辖区外学校', null]);
+        if (!m.from.code) assert.equal(m.teacher_no, null);
+      }
+      if (CITY_WIDE.has(v.role)) assert.ok(r.json.moves.length > 0, 'the demo proposes moves');
+      assertError(await v.get('/api/redistribution', { status: 'done' }), 400, 'bad_parameter');
+    },
+  },
+  'POST /api/redistribution/propose': {
+    async check(v) {
+      const r = await v.req('POST', '/api/redistribution/propose', { json: { year: 2022 } });
+      v.ok(r, 'redistribution propose');
+      assert.equal(r.json.outcome.moves + r.json.outcome.kept, r.json.moves.length);
+      assert.ok(r.json.moves.every((m) => m.reason.includes('→')));
+      assertError(await v.req('POST', '/api/redistribution/propose', { json: { year: 'x' } }), 400, 'bad_parameter');
+    },
+  },
+  'POST /api/redistribution/accept': {
+    async check(v) {
+      // refusals only: the moves stay proposed for the other roles
+      assertError(await v.req('POST', '/api/redistribution/accept', { json: { year: 2022, ids: [999999999] } }), 404, 'not_found');
+      assertError(await v.req('POST', '/api/redistribution/accept', { json: { year: 2022 } }), 400, 'invalid');
     },
   },
 };

@@ -29,6 +29,8 @@ const MENU = [
     ['#/gaps', '队伍建设', ALL],
   ]],
   ['配置与经费', [
+    ['#/staffing', '编制核定', ALL],
+    ['#/redistribution', '教师调配', ALL],
     ['#/rotation', '交流轮岗', ALL],
     ['#/substitutes', '代课教师', ALL],
     ['#/itinerant', '走教安排', ALL],
@@ -64,6 +66,8 @@ const ROUTES = [
   ['/funding', 'funding'],
   ['/subsidy', 'subsidy'],
   ['/rules', 'rules'],
+  ['/staffing', 'staffing'],
+  ['/redistribution', 'redistribution'],
   ['/rotation', 'rotation'],
   ['/substitutes', 'substitutes'],
   ['/itinerant', 'itinerant'],

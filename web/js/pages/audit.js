@@ -16,10 +16,12 @@ const TABLES = {
   enrolment: '在校生', schools: '学校（导入）', teachers: '教师（导入）', roles: '职务荣誉（导入）',
   data_value: '数据项', plan_version: '计划', submission: '数据审核',
   task_progress: '任务进展', task_note: '进展说明', task_evidence: '佐证材料',
+  staffing: '编制核定', redistribution: '教师调配',
 };
 const ACTIONS = {
   insert: '新增', update: '修改', delete: '删除', create: '新建', import: '导入', load: '载入',
   demo: '演示数据', assign: '分配学校', submit: '上报', approve: '审核', return: '退回', accept: '确认', reopen: '重新打开',
+  propose: '提出方案',
 };
 // Field names that come often enough to be worth a Chinese label.
 const FIELDS = {
