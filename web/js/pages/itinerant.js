@@ -10,7 +10,7 @@
 // its own school's needs and days, and of a teacher from a school out of
 // sight only the name.
 import { api, download } from '../api.js';
-import { h, fmt, table, toast, pageHead, notice, loadCss } from '../ui.js';
+import { h, fmt, table, toast, pageHead, notice, loadCss, yearSelect } from '../ui.js';
 import { mountChart } from './dashboard.js';
 
 const ADMIN = '管理员';
@@ -36,9 +36,7 @@ export async function render(main, ctx) {
   const admin = me.role === ADMIN;
   const reload = () => (main.isConnected ? render(main, ctx) : null);
 
-  const yearSel = h('select', {
-    name: 'year', 'aria-label': '年度', onchange: (e) => go(`#/itinerant?year=${e.target.value}`),
-  }, plan.years.map((y) => h('option', { value: y, selected: y === year }, `${y} 年度`)));
+  const yearSel = yearSelect(plan.years, year, (y) => go(`#/itinerant?year=${y}`));
 
   main.replaceChildren(h('div.page-teaching.page-itinerant',
     pageHead('走教安排', yearSel),

@@ -9,12 +9,9 @@
 // A town or school sees the moves touching its schools; of a school out
 // of its sight the server gives neither code nor name.
 import { api, download } from '../api.js';
-import { h, fmt, table, toast, pageHead, loadCss } from '../ui.js';
+import { h, fmt, table, toast, pageHead, loadCss, yearSelect, routeHash } from '../ui.js';
 
-function hashOf(query) {
-  const qs = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== '' && v !== undefined && v !== null));
-  return `#/redistribution${qs.toString() ? `?${qs}` : ''}`;
-}
+const hashOf = (query) => routeHash('/redistribution', query);
 
 const STATUS_NAME = { proposed: '待确认', accepted: '已确认' };
 
@@ -56,8 +53,7 @@ export async function render(main, { query, me, go }) {
     }
   }
 
-  const yearSel = h('select', { name: 'year', 'aria-label': '年度', onchange: (e) => to({ year: e.target.value }) },
-    plan.years.map((y) => h('option', { value: y, selected: y === year }, `${y} 年度`)));
+  const yearSel = yearSelect(plan.years, year, (y) => to({ year: y }));
   const statusSel = h('select', { name: 'status', 'aria-label': '状态', onchange: (e) => to({ status: e.target.value }) },
     h('option', { value: '' }, '全部'),
     Object.entries(STATUS_NAME).map(([id, name]) => h('option', { value: id, selected: id === status }, name)));

@@ -5,7 +5,7 @@
 // all at once or row by row; everyone else reads their own schools (the
 // server decides which).  Both tables download as workbooks.
 import { api, download } from '../api.js';
-import { h, fmt, table, pageHead, toast, loadCss } from '../ui.js';
+import { h, fmt, table, pageHead, toast, loadCss, yearSelect } from '../ui.js';
 
 const hashOf = (year) => `#/rotation?year=${year}`;
 
@@ -20,8 +20,7 @@ export async function render(main, { query, me, go }) {
   ]);
   const reload = () => render(main, { query: { year }, me, go });
 
-  const yearSel = h('select', { name: 'year', 'aria-label': '年度', onchange: (e) => go(hashOf(e.target.value)) },
-    plan.years.map((y) => h('option', { value: y, selected: y === year }, `${y} 年度`)));
+  const yearSel = yearSelect(plan.years, year, (y) => go(hashOf(y)));
   const t = quota.totals;
   const summary = h('p.sub.rot-summary',
     `${year} 年度：城镇学校和集团总校在同一学校任教满规定年限的在编教师 ${fmt(t.eligible)} 人，`

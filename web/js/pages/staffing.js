@@ -9,16 +9,13 @@
 // sums the town totals over those alone); filters live in the hash's
 // query so that a reload shows the same rows.
 import { api, download } from '../api.js';
-import { h, fmt, table, toast, pageHead, notice, loadCss } from '../ui.js';
+import { h, fmt, table, toast, pageHead, notice, loadCss, yearSelect, routeHash } from '../ui.js';
 import { mountChart } from './dashboard.js';
 
 const STATUS = ['超编', '缺编', '持平', '无标准'];
 const STATUS_CLASS = { 超编: 'stf-over', 缺编: 'stf-under', 持平: 'stf-even', 无标准: 'stf-none' };
 
-function hashOf(query) {
-  const qs = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== '' && v !== undefined && v !== null));
-  return `#/staffing${qs.toString() ? `?${qs}` : ''}`;
-}
+const hashOf = (query) => routeHash('/staffing', query);
 
 const signed = (v) => (v > 0 ? `+${fmt(v)}` : fmt(v));
 
@@ -33,8 +30,7 @@ export async function render(main, { query, me, go }) {
   const plan = await api.get('/api/plan');
   const year = plan.years.includes(Number(query.year)) ? Number(query.year) : plan.current_year;
   const to = (change) => go(hashOf({ year, status: query.status || '', town: query.town || '', ...change }));
-  const yearSel = h('select', { name: 'year', 'aria-label': '年度', onchange: (e) => to({ year: e.target.value, school: '' }) },
-    plan.years.map((y) => h('option', { value: y, selected: y === year }, `${y} 年度`)));
+  const yearSel = yearSelect(plan.years, year, (y) => to({ year: y, school: '' }));
   if (query.school) return subjects(main, query.school, year, yearSel, to);
 
   const data = await api.get('/api/staffing', { year });

@@ -5,7 +5,7 @@
 // has to shed.  The caller's own schools only (the server decides); the
 // schools download as a workbook.
 import { api, download } from '../api.js';
-import { h, fmt, table, pageHead, loadCss } from '../ui.js';
+import { h, fmt, table, pageHead, loadCss, yearSelect } from '../ui.js';
 import { mountChart } from './dashboard.js';
 
 export async function render(main, { query, go }) {
@@ -14,8 +14,7 @@ export async function render(main, { query, go }) {
   const year = plan.years.includes(Number(query.year)) ? Number(query.year) : plan.current_year;
   const s = await api.get('/api/substitutes', { year });
 
-  const yearSel = h('select', { name: 'year', 'aria-label': '年度', onchange: (e) => go(`#/substitutes?year=${e.target.value}`) },
-    plan.years.map((y) => h('option', { value: y, selected: y === year }, `${y} 年度`)));
+  const yearSel = yearSelect(plan.years, year, (y) => go(`#/substitutes?year=${y}`));
   const chartEl = h('div.sub-chart', { style: 'height: 320px', role: 'img', 'aria-label': '代课教师人数与控制线' });
   const summary = h('p.sub.sub-summary', s.actual === null
     ? `${year} 年度尚无人数记录。`
