@@ -28,7 +28,7 @@ const char zx_usage_itinerant[] =
     "      zhenxing itinerant plan [--year 年度]\n"
     "      zhenxing itinerant timetable [--year 年度] [--teacher 教师编号 |\n"
     "                  --school 学校标识码] [--format table|csv|xlsx|json]\n"
-    "                  [--output 文件]\n"
+    "                  [--out 文件]\n"
     "      zhenxing itinerant needs [--year 年度] [--format table|csv|json]\n"
     "\n"
     "紧缺学科教师走教（条款 3.4.3-T10、3.5.2-R4）。乡村学校每周缺少的紧缺学科\n"
@@ -57,7 +57,7 @@ const char zx_usage_itinerant[] =
     "  --year 年度        默认为计划年度中不晚于今年的最后一年\n"
     "  --max-hours 课时   pool add 时的每周课时上限（默认 load.week）\n"
     "  --format 格式      table（默认）、csv、json，timetable 另有 xlsx\n"
-    "  --output 文件      写入文件（xlsx 默认写到标准输出）\n"
+    "  --out 文件         写入文件（xlsx 默认写到标准输出）\n"
     "\n"
     "退出码: 0 成功；64 用法错误；65 数据不符；66 数据库、计划或教师不存在；\n"
     "74 文件无法写入\n";
@@ -373,7 +373,7 @@ int zx_cmd_itinerant(zx_cli *cli, int argc, char **argv)
         } else if (!r && (r = zx_cli_option(argc, argv, &i, "--format", "-f",
                                             &v)) > 0) {
             fmt_s = v;
-        } else if (!r && (r = zx_cli_option(argc, argv, &i, "--output", "-o",
+        } else if (!r && (r = zx_cli_option(argc, argv, &i, "--out", "-o",
                                             &v)) > 0) {
             out = v;
         } else if (!r && (r = zx_cli_option(argc, argv, &i, "--teacher", NULL,
@@ -403,7 +403,7 @@ int zx_cmd_itinerant(zx_cli *cli, int argc, char **argv)
     if ((code = zx_cli_format("itinerant", fmt_s, allowed, &fmt)))
         return code;
     if (out && fmt != ZX_CLI_XLSX)
-        return zx_cli_usage_error("itinerant", "--output 只用于 xlsx 格式");
+        return zx_cli_usage_error("itinerant", "--out 只用于 xlsx 格式");
     if (teacher && school)
         return zx_cli_usage_error("itinerant", "--teacher 与 --school 只能"
                                   "给一个");
