@@ -32,10 +32,10 @@ const char zx_usage_substitutes[] =
     "  snapshot                    按教师名册当前的代课教师人数记为该年度各校\n"
     "                              人数（含 0），记一条审计\n"
     "  set 学校标识码 年度 人数    设定一所学校某年度的人数\n"
-    "  import 文件 [--commit]      从 CSV 或 XLSX 导入，表头为 学校标识码、\n"
-    "                              年度、代课教师数；默认只检查不写入，\n"
-    "                              --commit 才写入；有任何错误则全部不写入，\n"
-    "                              错误按 文件:行:列 列出\n"
+    "  import 文件 [--dry-run]     从 CSV 或 XLSX 导入，表头为 学校标识码、\n"
+    "                              年度、代课教师数；--dry-run 只检查不写入；\n"
+    "                              有任何错误则全部不写入，错误按\n"
+    "                              文件:行:列 列出\n"
     "\n"
     "选项:\n"
     "  --year 年度   默认为计划年度中不晚于今年的最后一年\n"
@@ -136,7 +136,7 @@ done:
     return code;
 }
 
-static int import(zx_cli *cli, zx_db *db, const char *file, int commit)
+static int import(zx_cli *cli, zx_db *db, const char *file, int dry_run)
 {
     zx_subst_import_result res;
     zx_diag *d = zx_diag_new();
@@ -146,7 +146,7 @@ static int import(zx_cli *cli, zx_db *db, const char *file, int commit)
     (void)cli;
     if (!d)
         return ZX_EXIT_SOFTWARE;
-    rc = zx_substitutes_import(db, file, name ? name + 1 : file, !commit,
+    rc = zx_substitutes_import(db, file, name ? name + 1 : file, dry_run,
                                zx_audit_cli_actor(), NULL, NULL, d, &res);
     zx_cli_print_diag(d);
     zx_diag_free(d);
@@ -157,7 +157,7 @@ static int import(zx_cli *cli, zx_db *db, const char *file, int commit)
     }
     printf("%s（%s）%ld 行：新增 %ld，更新 %ld，未变 %ld%s\n", file,
            res.format, res.rows, res.inserted, res.updated, res.unchanged,
-           commit ? "，已写入" : "；只检查未写入，加 --commit 写入");
+           dry_run ? "；只检查未写入，去掉 --dry-run 即写入" : "，已写入");
     return ZX_EXIT_OK;
 }
 
@@ -169,7 +169,7 @@ int zx_cmd_substitutes(zx_cli *cli, int argc, char **argv)
     zx_plan *plan = NULL;
     long long count = 0, total = 0;
     char *end;
-    int i, r, rc, fmt, year = 0, npos = 0, commit = 0, n, code;
+    int i, r, rc, fmt, year = 0, npos = 0, dry_run = 0, n, code;
     const char *sub;
 
     if (argc < 2)
@@ -177,8 +177,8 @@ int zx_cmd_substitutes(zx_cli *cli, int argc, char **argv)
                                   "snapshot、set 或 import");
     sub = argv[1];
     for (i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--commit") == 0)
-            commit = 1;
+        if (strcmp(argv[i], "--dry-run") == 0)
+            dry_run = 1;
         else if ((r = zx_cli_option(argc, argv, &i, "--year", "-y", &v)) > 0)
             year_s = v;
         else if (!r && (r = zx_cli_option(argc, argv, &i, "--format", "-f",
@@ -211,8 +211,8 @@ int zx_cmd_substitutes(zx_cli *cli, int argc, char **argv)
                                               : 0))
         return zx_cli_usage_error("substitutes", "子命令 %s 的参数个数不对；"
                                   "见 zhenxing substitutes --help", sub);
-    if (commit && strcmp(sub, "import"))
-        return zx_cli_usage_error("substitutes", "--commit 只用于 import");
+    if (dry_run && strcmp(sub, "import"))
+        return zx_cli_usage_error("substitutes", "--dry-run 只用于 import");
     if (year_s && (code = zx_cli_year("substitutes", year_s, &year)))
         return code;
     if (strcmp(sub, "set") == 0) {
@@ -230,7 +230,7 @@ int zx_cmd_substitutes(zx_cli *cli, int argc, char **argv)
     if (strcmp(sub, "trajectory") == 0) {
         code = trajectory(db, plan, year, fmt, out, zx_export_synthetic(db));
     } else if (strcmp(sub, "import") == 0) {
-        code = import(cli, db, pos[0], commit);
+        code = import(cli, db, pos[0], dry_run);
     } else if (strcmp(sub, "snapshot") == 0) {
         if ((rc = zx_substitutes_snapshot(db, year, zx_audit_cli_actor(), &n,
                                           &total))) {
