@@ -96,26 +96,6 @@ int zx_cli_option(int argc, char **argv, int *i, const char *lng,
  * kinds, for usage errors. */
 void zx_cli_kinds_text(char *buf, size_t cap);
 
-/* A listing as rows of text cells (rowgrid.c), printed as a table, CSV or
- * a one-sheet workbook.  Columns: title, whether the cells are numbers
- * (written as numbers to a workbook), display width in the table. */
-typedef struct zx_cli_col {
-    const char *title;
-    int num, width;
-} zx_cli_col;
-typedef struct zx_cli_rows zx_cli_rows;
-/* NULL when memory is short; cols must outlive the grid. */
-zx_cli_rows *zx_cli_rows_new(const zx_cli_col *cols, int ncols);
-void zx_cli_rows_free(zx_cli_rows *g);
-/* Appends a row of ncols strings (NULL: empty), copied. */
-int zx_cli_rows_row(zx_cli_rows *g, ...);
-int zx_cli_rows_count(const zx_cli_rows *g);
-/* Prints g in fmt (ZX_CLI_TABLE, CSV or XLSX: to out, or stdout when
- * NULL; the sheet's name) with the demo banner on synthetic data.
- * Returns an exit status, after saying why on failure. */
-int zx_cli_rows_print(const zx_cli_rows *g, const char *cmd, int fmt,
-                      const char *sheet, const char *out, int synthetic);
-
 /* A progress bar on stderr, drawn only when stderr is a terminal. */
 typedef struct zx_progress zx_progress;
 zx_progress *zx_progress_new(const char *label); /* NULL is a valid bar */
@@ -152,16 +132,26 @@ int zx_cmd_staffing(zx_cli *cli, int argc, char **argv);
 int zx_cmd_redistribution(zx_cli *cli, int argc, char **argv);
 
 /* A listing of a command (grid.c): items as JSON objects, and per column
- * the item's key, title and display width; values are strings, numbers,
- * booleans (是/否) or null. */
+ * the item's key, title and display width; values are strings, numbers
+ * (numbers in a workbook too), booleans (是/否) or null (a table shows
+ * "-" for null or ""). */
 typedef struct zx_cli_grid {
     const char *title;         /* printed above a table, or NULL */
     const char *sheet;         /* the XLSX sheet's name */
     const char *const *keys;
     const char *const *heads;
-    const int *widths;         /* display columns in a table */
+    const int *widths;         /* display columns in a table, then a
+                                  blank; the last column is not padded */
     int ncols;
     const json_t *items;
+    /* Per column the printf format of a real value in a table or CSV
+     * (one double: "%+.2f"), NULL for "%.2f"; NULL for all columns. */
+    const char *const *reals;
+    /* NULL for a row per item; else a row per element of each item's
+     * array under this key, the first `lead` columns from the item and
+     * the others from the element. */
+    const char *rows;
+    int lead;
 } zx_cli_grid;
 
 /* Writes g as fmt (ZX_CLI_TABLE, CSV or XLSX to out, NULL = stdout),

@@ -53,26 +53,28 @@ const char zx_usage_redistribution[] =
     "退出码: 0 成功；1 编号不是当年待确认的调配；64 用法错误；66 数据库或\n"
     "计划不存在；74 文件无法写入\n";
 
-static const zx_cli_col cols[] = {
-    { "编号", 1, 6 }, { "状态", 0, 8 }, { "教师编号", 0, 12 },
-    { "教师", 0, 8 }, { "学科", 0, 12 }, { "学段", 0, 6 },
-    { "调出学校", 0, 28 }, { "调出区镇", 0, 10 }, { "调入学校", 0, 28 },
-    { "调入区镇", 0, 10 }, { "距离(km)", 1, 9 }, { "跨学段", 0, 7 },
-    { "理由", 0, 0 },
+static const char *const move_keys[] = {
+    "id", "status_title", "teacher_no", "teacher", "subject_name",
+    "stage_name", "from_name", "from_town", "to_name", "to_town", "km",
+    "cross_stage", "reason"
+};
+static const char *const move_heads[] = {
+    "编号", "状态", "教师编号", "教师", "学科", "学段", "调出学校", "调出区镇",
+    "调入学校", "调入区镇", "距离(km)", "跨学段", "理由"
+};
+static const int move_widths[] = { 5, 7, 11, 7, 11, 5, 27, 9, 27, 9, 8, 6,
+                                   40 };
+static const char *const move_reals[] = {
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "%.1f",
+    NULL, NULL
 };
 
 struct listing {
-    zx_cli_rows *g;
     json_t *items;
     const char *status;
     int n;
     double km;
 };
-
-static const char *status_name(const char *s)
-{
-    return strcmp(s, "accepted") == 0 ? "已确认" : "待确认";
-}
 
 static int add_move(void *ctx, const zx_redistrib_move *m)
 {
@@ -80,49 +82,41 @@ static int add_move(void *ctx, const zx_redistrib_move *m)
     const char *subject = zx_codes_name_of(zx_codes_get("subject"),
                                            m->subject);
     const char *stage = zx_codes_name_of(zx_codes_get("stage"), m->stage);
-    char id[32], km[32];
 
     if (l->status && strcmp(m->status, l->status))
         return 0;
     l->n++;
     if (!isnan(m->km))
         l->km += m->km;
-    if (l->items)
-        return json_array_append_new(l->items, json_pack(
-            "{s:I, s:s, s:s, s:s, s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s,"
-            " s:s, s:o, s:b, s:s}",
-            "id", (json_int_t)m->id, "status", m->status, "teacher_no",
-            m->teacher_no, "teacher", m->teacher, "subject", m->subject,
-            "subject_name", subject ? subject : "", "stage", m->stage,
-            "from_code", m->from_code, "from_name", m->from_name,
-            "from_town", m->from_town, "to_code", m->to_code, "to_name",
-            m->to_name, "to_town", m->to_town, "km",
-            isnan(m->km) ? json_null() : json_real(m->km), "cross_stage",
-            m->cross_stage, "reason", m->reason)) ? ZX_ENOMEM : 0;
-    snprintf(id, sizeof(id), "%lld", m->id);
-    if (isnan(m->km))
-        km[0] = 0;
-    else
-        snprintf(km, sizeof(km), "%.1f", m->km);
-    return zx_cli_rows_row(l->g, id, status_name(m->status), m->teacher_no,
-                           m->teacher, subject, stage, m->from_name,
-                           m->from_town, m->to_name, m->to_town, km,
-                           m->cross_stage ? "是" : "否", m->reason);
+    return json_array_append_new(l->items, json_pack(
+        "{s:I, s:s, s:s, s:s, s:s, s:i, s:s, s:i, s:s, s:s, s:s, s:s, s:s,"
+        " s:s, s:s, s:o, s:b, s:s}",
+        "id", (json_int_t)m->id, "status", m->status, "status_title",
+        strcmp(m->status, "accepted") == 0 ? "已确认" : "待确认",
+        "teacher_no", m->teacher_no, "teacher", m->teacher, "subject",
+        m->subject, "subject_name", subject ? subject : "", "stage",
+        m->stage, "stage_name", stage ? stage : "", "from_code",
+        m->from_code, "from_name", m->from_name, "from_town", m->from_town,
+        "to_code", m->to_code, "to_name", m->to_name, "to_town", m->to_town,
+        "km", isnan(m->km) ? json_null() : json_real(m->km), "cross_stage",
+        m->cross_stage, "reason", m->reason)) ? ZX_ENOMEM : 0;
 }
 
 static int run_list(zx_db *db, int year, int fmt, const char *status,
                     const char *out)
 {
     struct listing l;
-    char *text;
+    char title[64], *text;
+    zx_cli_grid g = { .title = title, .sheet = "教师调配", .keys = move_keys,
+                      .heads = move_heads, .widths = move_widths,
+                      .ncols = (int)(sizeof(move_keys) /
+                                     sizeof(move_keys[0])),
+                      .reals = move_reals };
     int rc, code = ZX_EXIT_SOFTWARE;
 
     memset(&l, 0, sizeof(l));
     l.status = status;
-    if (fmt == ZX_CLI_JSON ? !(l.items = json_array())
-                           : !(l.g = zx_cli_rows_new(
-                                   cols, (int)(sizeof(cols) /
-                                               sizeof(cols[0])))))
+    if (!(l.items = json_array()))
         goto done;
     if ((rc = zx_redistrib_list(db, year, add_move, &l))) {
         fprintf(stderr, "zhenxing redistribution: 无法读取调配：%s\n",
@@ -146,17 +140,16 @@ static int run_list(zx_db *db, int year, int fmt, const char *status,
         code = ZX_EXIT_OK;
         goto done;
     }
-    if (fmt == ZX_CLI_TABLE)
-        printf("教师调配（%d 年）\n", year);
-    if ((code = zx_cli_rows_print(l.g, "redistribution", fmt, "教师调配",
-                                  out, zx_export_synthetic(db))))
+    snprintf(title, sizeof(title), "教师调配（%d 年）", year);
+    g.items = l.items;
+    if ((code = zx_cli_grid_write("redistribution", &g, fmt, out,
+                                  zx_export_synthetic(db))))
         goto done;
     if (fmt == ZX_CLI_TABLE)
         printf("\n共 %d 人次，总距离 %.1f km；确认调配不改变教师名册，调动由"
                "办公室另行办理\n", l.n, l.km);
 
 done:
-    zx_cli_rows_free(l.g);
     json_decref(l.items);
     return code;
 }

@@ -61,71 +61,37 @@ static const char *status_text(const zx_staffing_school *sc)
                        : zx_staffing_status_name(sc->status);
 }
 
-static const zx_cli_col school_cols[] = {
-    { "学校标识码", 0, 12 }, { "学校名称", 0, 30 }, { "区镇", 0, 12 },
-    { "在校生数", 1, 9 }, { "班级数", 1, 7 }, { "编制数", 1, 9 },
-    { "实有数", 1, 7 }, { "差额", 1, 8 }, { "状态", 0, 18 },
-    { "按班核定", 0, 9 }, { "代课教师", 1, 8 },
-};
-
-static const zx_cli_col subject_cols[] = {
-    { "学校标识码", 0, 12 }, { "学校名称", 0, 30 }, { "区镇", 0, 12 },
-    { "学科", 0, 20 }, { "需求", 1, 8 }, { "实有", 1, 6 },
-    { "余缺", 1, 8 }, { "每周缺口课时", 1, 12 },
-};
-
 #define NCOLS(a) ((int)(sizeof(a) / sizeof(a[0])))
 
-static int school_rows(zx_cli_rows *g, const zx_staffing *s,
-                       const char *unit)
-{
-    char v[6][32];
-    int i, rc = ZX_OK;
+/* The columns of a school; with --subject those of a school's subjects,
+ * each array's first line from the school and its second from the
+ * subject. */
+static const char *const school_keys[] = {
+    "code", "name", "town", "students", "classes", "norm", "actual",
+    "diff", "status_title", "by_class", "substitutes"
+};
+static const char *const school_heads[] = {
+    "学校标识码", "学校名称", "区镇", "在校生数", "班级数", "编制数",
+    "实有数", "差额", "状态", "按班核定", "代课教师"
+};
+static const int school_widths[] = { 11, 29, 11, 8, 6, 8, 6, 7, 17, 8, 7 };
+static const char *const school_reals[] = {
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, "%+.2f", NULL, NULL, NULL
+};
 
-    for (i = 0; !rc && i < s->nschools; i++) {
-        const zx_staffing_school *sc = &s->schools[i];
-
-        if (!in_unit(sc, unit))
-            continue;
-        snprintf(v[0], 32, "%lld", sc->students);
-        snprintf(v[1], 32, "%lld", sc->classes);
-        snprintf(v[2], 32, "%.2f", sc->norm);
-        snprintf(v[3], 32, "%lld", sc->actual);
-        snprintf(v[4], 32, "%+.2f", sc->diff);
-        snprintf(v[5], 32, "%lld", sc->substitutes);
-        rc = zx_cli_rows_row(g, sc->code, sc->name, sc->town, v[0], v[1],
-                             v[2], v[3], v[4], status_text(sc),
-                             sc->by_class ? "是" : "否", v[5]);
-    }
-    return rc;
-}
-
-static int subject_rows(zx_cli_rows *g, const zx_staffing *s,
-                        const char *unit)
-{
-    const zx_codelist *subjects = zx_codes_get("subject");
-    char v[4][32];
-    int i, k, rc = ZX_OK;
-
-    for (i = 0; !rc && i < s->nschools; i++) {
-        const zx_staffing_school *sc = &s->schools[i];
-
-        if (!in_unit(sc, unit))
-            continue;
-        for (k = 0; !rc && k < sc->nsubjects; k++) {
-            const zx_staffing_subject *x = &sc->subjects[k];
-
-            snprintf(v[0], 32, "%.2f", x->need);
-            snprintf(v[1], 32, "%lld", x->actual);
-            snprintf(v[2], 32, "%+.2f", x->diff);
-            snprintf(v[3], 32, "%.2f", x->hours_lacking);
-            rc = zx_cli_rows_row(g, sc->code, sc->name, sc->town,
-                                 zx_codes_name_of(subjects, x->subject),
-                                 v[0], v[1], v[2], v[3]);
-        }
-    }
-    return rc;
-}
+static const char *const subject_keys[] = {
+    "code", "name", "town",
+    "name", "need", "actual", "diff", "hours_lacking"
+};
+static const char *const subject_heads[] = {
+    "学校标识码", "学校名称", "区镇",
+    "学科", "需求", "实有", "余缺", "每周缺口课时"
+};
+static const int subject_widths[] = { 11, 29, 11, 19, 7, 5, 7, 11 };
+static const char *const subject_reals[] = {
+    NULL, NULL, NULL,
+    NULL, NULL, NULL, "%+.2f", NULL
+};
 
 /* The table's tail: town totals and the 超编 / 缺编 lists (by school, or
  * with --subject the shortages by subject). */
@@ -203,11 +169,19 @@ static json_t *to_json(const zx_staffing *s, const char *unit,
     json_t *schools = json_array(), *towns = json_array();
     int i;
 
-    for (i = 0; schools && i < s->nschools; i++)
-        if (in_unit(&s->schools[i], unit) &&
-            json_array_append_new(schools, zx_staffing_school_json(
-                                               &s->schools[i], by_subject)))
+    for (i = 0; schools && i < s->nschools; i++) {
+        const zx_staffing_school *sc = &s->schools[i];
+        json_t *o;
+
+        /* status_title is the 状态 a table shows, which tells the serious
+         * cases apart. */
+        if (in_unit(sc, unit) &&
+            (json_array_append_new(schools, o = zx_staffing_school_json(
+                                                sc, by_subject)) ||
+             json_object_set_new(o, "status_title",
+                                 json_string(status_text(sc)))))
             goto fail;
+    }
     for (i = 0; towns && !unit && i < s->ntowns; i++)
         if (json_array_append_new(towns, zx_staffing_town_json(
                                              &s->towns[i])))
@@ -234,8 +208,8 @@ int zx_cmd_staffing(zx_cli *cli, int argc, char **argv)
     zx_plan *plan = NULL;
     zx_rules *rules = NULL, *cur = NULL;
     zx_staffing *s = NULL;
-    zx_cli_rows *g = NULL;
     json_t *j = NULL;
+    char title[512];
     int i, r, rc, save = 0, by_subject = 0, fmt, year = 0, synthetic, found;
     int code = ZX_EXIT_SOFTWARE;
 
@@ -288,26 +262,36 @@ int zx_cmd_staffing(zx_cli *cli, int argc, char **argv)
         goto done;
     }
     synthetic = zx_export_synthetic(db);
+    if (!(j = to_json(s, unit, by_subject, synthetic)))
+        goto done;
     if (fmt == ZX_CLI_JSON) {
-        char *text;
+        char *text = json_dumps(j, JSON_INDENT(2));
 
-        if (!(j = to_json(s, unit, by_subject, synthetic)) ||
-            !(text = json_dumps(j, JSON_INDENT(2))))
+        if (!text)
             goto done;
         puts(text);
         free(text);
     } else {
-        g = by_subject ? zx_cli_rows_new(subject_cols, NCOLS(subject_cols))
-                       : zx_cli_rows_new(school_cols, NCOLS(school_cols));
-        if (!g || (by_subject ? subject_rows(g, s, unit)
-                              : school_rows(g, s, unit)))
-            goto done;
-        if (fmt == ZX_CLI_TABLE)
-            printf("%s：编制核定（%d 年%s）\n", zx_plan_name(plan), year,
-                   by_subject ? "，分学科" : "");
-        if ((code = zx_cli_rows_print(g, "staffing", fmt,
-                                      by_subject ? "分学科编制" : "编制核定",
-                                      out, synthetic)))
+        zx_cli_grid g = { .title = title, .sheet = "编制核定",
+                          .keys = school_keys, .heads = school_heads,
+                          .widths = school_widths,
+                          .ncols = NCOLS(school_keys),
+                          .items = json_object_get(j, "schools"),
+                          .reals = school_reals };
+
+        snprintf(title, sizeof(title), "%s：编制核定（%d 年%s）",
+                 zx_plan_name(plan), year, by_subject ? "，分学科" : "");
+        if (by_subject) {
+            g.sheet = "分学科编制";
+            g.keys = subject_keys;
+            g.heads = subject_heads;
+            g.widths = subject_widths;
+            g.ncols = NCOLS(subject_keys);
+            g.reals = subject_reals;
+            g.rows = "subjects";
+            g.lead = 3;
+        }
+        if ((code = zx_cli_grid_write("staffing", &g, fmt, out, synthetic)))
             goto done;
         code = ZX_EXIT_SOFTWARE;
         if (fmt == ZX_CLI_TABLE)
@@ -331,7 +315,6 @@ dberr:
 
 done:
     json_decref(j);
-    zx_cli_rows_free(g);
     zx_staffing_free(s);
     zx_rules_free(rules);
     zx_rules_free(cur);

@@ -109,10 +109,13 @@ static int trajectory(zx_db *db, const zx_plan *plan, int year, int fmt,
     printf("%s：代课教师消除进度（%d 年基数 %lld 人，%d 年降为 0）\n\n",
            zx_plan_name(plan), s->baseline_year, s->baseline, s->target_year);
     {
-        zx_cli_grid p = { NULL, "", point_keys, point_heads, point_widths, 3,
-                          json_object_get(j, "points") };
-        zx_cli_grid t = { "\n按区镇合计：", "", town_keys, town_heads,
-                          town_widths, 6, json_object_get(j, "towns") };
+        zx_cli_grid p = { .sheet = "", .keys = point_keys,
+                          .heads = point_heads, .widths = point_widths,
+                          .ncols = 3, .items = json_object_get(j, "points") };
+        zx_cli_grid t = { .title = "\n按区镇合计：", .sheet = "",
+                          .keys = town_keys, .heads = town_heads,
+                          .widths = town_widths, .ncols = 6,
+                          .items = json_object_get(j, "towns") };
 
         zx_cli_grid_write("substitutes", &p, fmt, NULL, 0);
         zx_cli_grid_write("substitutes", &t, fmt, NULL, 0);

@@ -1,8 +1,9 @@
 /*
  * grid.c - one listing written as a table, CSV or XLSX (cli.h,
  * zx_cli_grid_write), for commands whose items are already JSON objects
- * for --format json: rotation and substitutes print every format from
- * the same items, so the formats cannot disagree.
+ * for --format json: rotation, substitutes, staffing and redistribution
+ * print every format from the same items, so the formats cannot
+ * disagree.
  */
 #include "cli.h"
 #include "demo.h"
@@ -15,20 +16,68 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
-/* A cell as text: "" for null, integers plain, reals with 2 decimals. */
-static const char *cell_text(const json_t *v, char *buf, size_t cap)
+/* Walks the rows of a grid: the items, or the elements of each item's
+ * array g->rows (an item without elements gives no row). */
+struct walk {
+    const zx_cli_grid *g;
+    size_t i, k;
+    const json_t *item, *row;
+};
+
+/* Steps to the next row; 0 after the last. */
+static int next_row(struct walk *w)
 {
+    const zx_cli_grid *g = w->g;
+
+    for (; w->i < json_array_size(g->items); w->i++, w->k = 0) {
+        w->item = json_array_get(g->items, w->i);
+        if (!g->rows) {
+            w->row = w->item;
+            w->i++;
+            return 1;
+        }
+        if ((w->row = json_array_get(json_object_get(w->item, g->rows),
+                                     w->k))) {
+            w->k++;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static const json_t *cell(const struct walk *w, int c)
+{
+    return json_object_get(c < w->g->lead ? w->item : w->row,
+                           w->g->keys[c]);
+}
+
+/* Cell c as text: "" for null, integers plain, reals in the column's
+ * format (2 decimals unless told). */
+static const char *cell_text(const struct walk *w, int c, char *buf,
+                             size_t cap)
+{
+    const json_t *v = cell(w, c);
+    const char *real = w->g->reals && w->g->reals[c] ? w->g->reals[c]
+                                                       : "%.2f";
+
     if (json_is_string(v))
         return json_string_value(v);
     if (json_is_integer(v))
         snprintf(buf, cap, "%lld", (long long)json_integer_value(v));
     else if (json_is_real(v))
-        snprintf(buf, cap, "%.2f", json_real_value(v));
+        snprintf(buf, cap, real, json_real_value(v));
     else if (json_is_boolean(v))
         snprintf(buf, cap, "%s", json_is_true(v) ? "是" : "否");
     else
         buf[0] = 0;
     return buf;
+}
+
+/* The padding of column c in a table: none for the last, so that lines
+ * carry no trailing blanks. */
+static int pad_of(const zx_cli_grid *g, int c)
+{
+    return c == g->ncols - 1 ? 0 : g->widths[c] + 1;
 }
 
 static lxw_error write_xlsx(const char *name, const zx_cli_grid *g,
@@ -37,9 +86,9 @@ static lxw_error write_xlsx(const char *name, const zx_cli_grid *g,
     lxw_workbook *wb = workbook_new(name);
     lxw_worksheet *ws;
     lxw_format *bold;
-    const json_t *row;
+    struct walk w = { g, 0, 0, NULL, NULL };
+    lxw_row_t at = 0;
     char buf[64];
-    size_t r;
     int c;
 
     if (!wb)
@@ -55,18 +104,20 @@ static lxw_error write_xlsx(const char *name, const zx_cli_grid *g,
                              g->widths[c] > 12 ? g->widths[c] : 12, NULL);
     }
     worksheet_freeze_panes(ws, 1, 0);
-    json_array_foreach(g->items, r, row)
+    while (next_row(&w)) {
+        at++;
         for (c = 0; c < g->ncols; c++) {
-            const json_t *v = json_object_get(row, g->keys[c]);
-            lxw_row_t at = (lxw_row_t)r + 1;
+            const json_t *v = cell(&w, c);
 
             if (json_is_number(v))
                 worksheet_write_number(ws, at, (lxw_col_t)c,
                                        json_number_value(v), NULL);
             else if (v && !json_is_null(v))
                 worksheet_write_string(ws, at, (lxw_col_t)c,
-                                       cell_text(v, buf, sizeof(buf)), NULL);
+                                       cell_text(&w, c, buf, sizeof(buf)),
+                                       NULL);
         }
+    }
     if (synthetic) {
         lxw_worksheet *wn = workbook_add_worksheet(wb, "说明");
 
@@ -80,9 +131,8 @@ int zx_cli_grid_write(const char *cmd, const zx_cli_grid *g, int fmt,
                       const char *out, int synthetic)
 {
     zx_export_file ef;
-    const json_t *row;
+    struct walk w = { g, 0, 0, NULL, NULL };
     char buf[64];
-    size_t r;
     int c;
 
     if (fmt == ZX_CLI_XLSX) {
@@ -101,22 +151,23 @@ int zx_cli_grid_write(const char *cmd, const zx_cli_grid *g, int fmt,
         fputs("\xef\xbb\xbf", stdout);
         for (c = 0; c < g->ncols; c++)
             zx_cli_csv_cell(g->heads[c], c == g->ncols - 1);
-        json_array_foreach(g->items, r, row)
+        while (next_row(&w))
             for (c = 0; c < g->ncols; c++)
-                zx_cli_csv_cell(cell_text(json_object_get(row, g->keys[c]), buf,
-                                          sizeof(buf)),
+                zx_cli_csv_cell(cell_text(&w, c, buf, sizeof(buf)),
                                 c == g->ncols - 1);
     } else {
         if (g->title)
             printf("%s\n", g->title);
         for (c = 0; c < g->ncols; c++)
-            zx_cli_pad(g->heads[c], g->widths[c] + 1);
+            zx_cli_pad(g->heads[c], pad_of(g, c));
         putchar('\n');
-        json_array_foreach(g->items, r, row) {
-            for (c = 0; c < g->ncols; c++)
-                zx_cli_pad(cell_text(json_object_get(row, g->keys[c]), buf,
-                                     sizeof(buf)),
-                           g->widths[c] + 1);
+        /* An empty cell shows as "-": a blank reads as a misaligned row. */
+        while (next_row(&w)) {
+            for (c = 0; c < g->ncols; c++) {
+                const char *t = cell_text(&w, c, buf, sizeof(buf));
+
+                zx_cli_pad(*t ? t : "-", pad_of(g, c));
+            }
             putchar('\n');
         }
     }
