@@ -28,8 +28,6 @@
 #include <unistd.h>
 
 #define MAXCOLS 32
-#define STOP_HEADER 1000 /* callback return: header unusable, stop */
-#define STOP_DB 1001     /* callback return: database failed, stop */
 
 enum field {
     F_BIRTH,
@@ -171,7 +169,7 @@ static int header(struct ingest *in, const zx_row *row)
             bad = 1;
         }
     in->header_done = 1;
-    return bad ? STOP_HEADER : 0;
+    return bad ? ZX_INGEST_STOP_HEADER : 0;
 }
 
 /* Year and month from the ways people write a month or a date (1985-03,
@@ -385,7 +383,7 @@ static int need_teacher(struct ingest *in, const zx_row *row)
 }
 
 /* Cross-field checks and the write, per kind.  Returns 0, -1 when the row
- * is invalid (already reported), or STOP_DB. */
+ * is invalid (already reported), or ZX_INGEST_STOP_DB. */
 static int put_row(struct ingest *in, const zx_row *row, int write)
 {
     const char *kind = in->def->kind;
@@ -412,7 +410,7 @@ static int put_row(struct ingest *in, const zx_row *row, int write)
                              "每个集团只能有一所总校", V(F_GROUP)->s, first);
                     bad = 1;
                 } else if (zx_map_put(in->hq, gkey, row->line)) {
-                    return STOP_DB;
+                    return ZX_INGEST_STOP_DB;
                 }
             }
         }
@@ -526,7 +524,7 @@ static int put_row(struct ingest *in, const zx_row *row, int write)
     }
 
     /* the writer's own failure is reported once, when it is joined */
-    return rc ? STOP_DB : 0;
+    return rc ? ZX_INGEST_STOP_DB : 0;
 }
 
 static int on_row(void *ctx, const zx_row *row)
@@ -544,8 +542,8 @@ static int on_row(void *ctx, const zx_row *row)
      * row since everything will be rolled back anyway */
     if (!bad) {
         rc = put_row(in, row, in->bad == 0);
-        if (rc == STOP_DB)
-            return STOP_DB;
+        if (rc == ZX_INGEST_STOP_DB)
+            return ZX_INGEST_STOP_DB;
         bad = rc != 0;
     }
     if (bad)
@@ -690,6 +688,97 @@ fail:
     return rc;
 }
 
+const char *zx_ingest_format(const char *path)
+{
+    size_t n = strlen(path);
+
+    return n > 5 && strcasecmp(path + n - 5, ".xlsx") == 0 ? "XLSX" : "CSV";
+}
+
+/* zx_ingest_run's row callback: the importer's header callback for the
+ * first row, its row callback after. */
+struct run {
+    const zx_ingest_job *job;
+    int header_done;
+};
+
+static int run_row(void *ctx, const zx_row *row)
+{
+    struct run *r = ctx;
+
+    if (r->header_done)
+        return r->job->importer->row(r->job->ctx, row);
+    r->header_done = 1;
+    return r->job->importer->header(r->job->ctx, row);
+}
+
+/* Reads the file through the importer's callbacks: ZX_OK when it had a header
+ * and no bad row, else why not (said in diag). */
+static int run_read(const zx_ingest_job *job)
+{
+    struct run r = { .job = job };
+    int rc = zx_table_read(job->path, job->name, run_row, &r, job->progress,
+                           job->pctx, job->diag);
+
+    switch (rc) {
+    case ZX_INGEST_STOP_HEADER:
+        return ZX_EDATA;
+    case ZX_INGEST_STOP_DB:
+        return ZX_EDB;
+    case ZX_INGEST_STOP_NOMEM:
+        return ZX_ENOMEM;
+    }
+    if (rc)
+        return rc;
+    if (!r.header_done) {
+        zx_diag_add(job->diag, job->name, 0, -1, "文件是空的：没有表头行");
+        return ZX_EDATA;
+    }
+    return job->counts->bad ? ZX_EDATA : ZX_OK;
+}
+
+/* Records the batch and commits, saying in diag what failed. */
+static int run_commit(zx_db *db, const zx_ingest_job *job)
+{
+    const zx_ingest_counts *n = job->counts;
+    zx_ingest_batch b = { .kind = job->importer->kind, .path = job->path,
+                          .name = job->name, .actor = job->actor,
+                          .at = job->at, .rows = n->rows,
+                          .inserted = n->inserted, .updated = n->updated,
+                          .unchanged = n->unchanged };
+    json_t *(*extra)(void *ctx) = job->importer->extra;
+    int rc = ZX_ENOMEM;
+
+    if (!extra || (b.extra = extra(job->ctx)))
+        rc = zx_ingest_record(db, &b);
+    json_decref(b.extra);
+    if (rc) {
+        zx_diag_add(job->diag, job->name, 0, -1, "无法记录本次导入：%s",
+                    rc == ZX_EDB ? zx_db_errmsg(db) : zx_strerror(rc));
+        return rc;
+    }
+    if ((rc = zx_db_commit(db)))
+        zx_diag_add(job->diag, job->name, 0, -1, "数据库提交失败：%s",
+                    zx_db_errmsg(db));
+    return rc;
+}
+
+int zx_ingest_run(zx_db *db, const zx_ingest_job *job)
+{
+    int rc;
+
+    memset(job->counts, 0, sizeof(*job->counts));
+    if ((rc = zx_db_begin(db))) {
+        zx_diag_add(job->diag, job->name, 0, -1, "无法开始写入数据库：%s",
+                    zx_db_errmsg(db));
+        return rc;
+    }
+    /* a dry run ends like a failure: rolled back */
+    if ((rc = run_read(job)) || job->dry_run || (rc = run_commit(db, job)))
+        zx_db_rollback(db);
+    return rc;
+}
+
 static void collect_created(struct ingest *in, zx_ingest_result *res)
 {
     int n = zx_registry_created_count(in->reg), i;
@@ -720,7 +809,6 @@ int zx_ingest_file(zx_db *db, const char *kind, const char *path,
     time_t now = time(NULL);
     struct tm tm;
     int rc, c, began = 0;
-    size_t plen = strlen(path);
 
     memset(res, 0, sizeof(*res));
     memset(&in, 0, sizeof(in));
@@ -741,9 +829,7 @@ int zx_ingest_file(zx_db *db, const char *kind, const char *path,
     for (c = 0; c < in.def->n; c++)
         if (in.def->cols[c].type == ZX_COL_CODE)
             in.list[c] = zx_codes_get(in.def->cols[c].codelist);
-    snprintf(res->format, sizeof(res->format), "%s",
-             plen > 5 && strcasecmp(path + plen - 5, ".xlsx") == 0 ? "XLSX"
-                                                                   : "CSV");
+    snprintf(res->format, sizeof(res->format), "%s", zx_ingest_format(path));
 
     rc = ZX_ENOMEM;
     in.seen = zx_map_new();
@@ -768,14 +854,15 @@ int zx_ingest_file(zx_db *db, const char *kind, const char *path,
         goto fail;
 
     rc = zx_table_read(path, in.name, on_row, &in, progress, pctx, diag);
-    if (join_writer(&in) != ZX_OK && (rc == ZX_OK || rc == STOP_DB)) {
+    if (join_writer(&in) != ZX_OK &&
+        (rc == ZX_OK || rc == ZX_INGEST_STOP_DB)) {
         rc = ZX_EDB;
         goto fail;
     }
-    if (rc == STOP_HEADER) {
+    if (rc == ZX_INGEST_STOP_HEADER) {
         rc = ZX_EDATA;
         goto fail;
-    } else if (rc == STOP_DB) {
+    } else if (rc == ZX_INGEST_STOP_DB) {
         rc = ZX_EDB;
         goto fail;
     } else if (rc) {

@@ -8,9 +8,16 @@
  * Every problem is reported, each with its row and column.
  *
  * Each import that commits is written down the same way, whatever was
- * imported (zx_ingest_record, also used by the values import in
- * valimport.c): a row of import_batch and an audit entry naming the file
- * by its hash.
+ * imported (zx_ingest_record): a row of import_batch and an audit entry
+ * naming the file by its hash.
+ *
+ * The other sheet importers (values, training records, substitute counts)
+ * share that contract but not the registry's machinery (its writer thread,
+ * its units created on the way), so zx_ingest_run holds the part they have
+ * in common: the transaction, the reading, the verdict and the record.  An
+ * importer brings only what a row means: its callbacks, constant
+ * (zx_ingest_importer), and the counts they keep for the driver to judge
+ * and record (zx_ingest_counts).
  */
 #ifndef ZX_INGEST_H
 #define ZX_INGEST_H
@@ -85,5 +92,63 @@ typedef struct zx_ingest_batch {
  * identifies exactly which file was loaded.  Returns ZX_OK, ZX_EIO when
  * the file cannot be read, ZX_EDB or ZX_ENOMEM. */
 int zx_ingest_record(zx_db *db, const zx_ingest_batch *b);
+
+/* "XLSX" when path ends in .xlsx (any case), else "CSV": the format
+ * zx_table_read will take it for, to report.  Static. */
+const char *zx_ingest_format(const char *path);
+
+/* A row callback of zx_ingest_run returns one of these to stop reading,
+ * having put the reason in diag (ZX_INGEST_STOP_DB, as the database is
+ * failing, may say nothing more); zx_ingest_run returns the ZX_ code. */
+enum zx_ingest_stop {
+    ZX_INGEST_STOP_HEADER = 1000, /* the header is unusable: ZX_EDATA */
+    ZX_INGEST_STOP_DB,            /* the database failed: ZX_EDB */
+    ZX_INGEST_STOP_NOMEM          /* out of memory: ZX_ENOMEM */
+};
+
+/* What the data row callback counts as it goes.  The driver cannot see
+ * what a row means, so the callback says it here, and the driver reads it
+ * for its verdict and the batch record. */
+typedef struct zx_ingest_counts {
+    long rows;                       /* data rows read */
+    long inserted, updated, unchanged; /* what the rows wrote */
+    long bad;                        /* rows with a problem (in diag) */
+} zx_ingest_counts;
+
+/* An importer as zx_ingest_run drives it: what does not change from one
+ * file to the next, so each importer keeps it in one static constant. */
+typedef struct zx_ingest_importer {
+    const char *kind;     /* import_batch.kind, as zx_ingest_batch */
+    zx_row_fn header;     /* called with the first row */
+    zx_row_fn row;        /* called with each later row */
+    /* The batch's extra audit fields (zx_ingest_batch.extra), asked for
+     * only when the import is to be recorded, as they may depend on what
+     * was read; a new reference, or NULL when out of memory.  NULL for
+     * none. */
+    json_t *(*extra)(void *ctx);
+} zx_ingest_importer;
+
+/* One all-or-nothing import for zx_ingest_run.  All borrowed. */
+typedef struct zx_ingest_job {
+    const zx_ingest_importer *importer;
+    void *ctx;            /* of the importer's callbacks */
+    zx_ingest_counts *counts; /* kept by its row callback; zeroed here */
+    const char *path;     /* the file to read */
+    const char *name;     /* the file name in diagnostics and the record */
+    const char *actor;
+    const char *at;       /* as zx_ingest_batch.at: NULL for now */
+    int dry_run;          /* check only: always rolled back */
+    zx_progress_fn progress; /* as zx_table_read; may be NULL */
+    void *pctx;
+    zx_diag *diag;
+} zx_ingest_job;
+
+/* Runs job in one transaction: reads the file through the importer's
+ * callbacks, then rolls everything back if the file had no header row,
+ * any row was bad (counts->bad) or job->dry_run, and otherwise records
+ * the batch (zx_ingest_record) and commits.  Every failure is said in
+ * diag, naming the file.  Returns ZX_OK (also for a clean dry run),
+ * ZX_EDATA, the reader's ZX_EFORMAT or ZX_EIO, ZX_EDB or ZX_ENOMEM. */
+int zx_ingest_run(zx_db *db, const zx_ingest_job *job);
 
 #endif

@@ -1,10 +1,9 @@
 /*
  * substitutes.c - the yearly substitute-teacher counts and their
  * trajectory to zero (see substitutes.h).  The import reads its sheet
- * with the registry importers' pieces (zx_table_read, zx_sheetdef_match,
- * zx_ingest_check, zx_ingest_record): one transaction, rows written
- * while the file is clean, rolled back at the first problem's end or on
- * a dry run.
+ * with the registry importers' pieces (zx_sheetdef_match, zx_ingest_check,
+ * zx_ingest_run): one transaction, rows written while the file is clean,
+ * rolled back at the first problem's end or on a dry run.
  */
 #include "substitutes.h"
 
@@ -19,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 long long zx_substitutes_allowance(long long baseline, int baseline_year,
                                    int target_year, int year)
@@ -455,10 +453,6 @@ int zx_substitutes_set(zx_db *db, const char *code, int year,
     return ZX_OK;
 }
 
-#define STOP_HEADER 1000  /* row callback: the header is unusable */
-#define STOP_DB 1001      /* row callback: the database failed */
-#define STOP_NOMEM 1002   /* row callback: out of memory */
-
 enum { F_SCHOOL, F_YEAR, F_COUNT, NF };
 
 static const zx_coldef sheet_cols[NF] = {
@@ -477,21 +471,20 @@ struct imp {
     zx_db *db;
     const char *name, *actor;
     zx_diag *diag;
-    int header_done;
     int pos[NF];
     char *text[NF];
     size_t cap[NF];
     zx_cell v[NF];
     zx_map *seen;              /* "code/year" -> first row */
-    long rows, inserted, updated, unchanged, bad;
+    zx_ingest_counts n;
 };
 
-static int header(struct imp *in, const zx_row *row)
+static int header(void *ctx, const zx_row *row)
 {
+    struct imp *in = ctx;
     char first[8];
     int i, f, bad = 0;
 
-    in->header_done = 1;
     for (f = 0; f < NF; f++)
         in->pos[f] = -1;
     for (i = 0; i < row->n; i++) {
@@ -519,10 +512,11 @@ static int header(struct imp *in, const zx_row *row)
                         "缺少必需的表头“%s”", sheet_cols[f].header);
             bad = 1;
         }
-    return bad ? STOP_HEADER : 0;
+    return bad ? ZX_INGEST_STOP_HEADER : 0;
 }
 
-/* Checks cell f of row into in->v[f]: 0, -1 (reported) or STOP_NOMEM. */
+/* Checks cell f of row into in->v[f]: 0, -1 (reported) or
+ * ZX_INGEST_STOP_NOMEM. */
 static int check_cell(struct imp *in, const zx_row *row, int f)
 {
     int c = in->pos[f];
@@ -535,7 +529,7 @@ static int check_cell(struct imp *in, const zx_row *row, int f)
         char *t = realloc(in->text[f], len + 64);
 
         if (!t)
-            return STOP_NOMEM;
+            return ZX_INGEST_STOP_NOMEM;
         in->text[f] = t;
         in->cap[f] = len + 64;
     }
@@ -547,8 +541,9 @@ static int check_cell(struct imp *in, const zx_row *row, int f)
     return 0;
 }
 
-static int data_row(struct imp *in, const zx_row *row)
+static int data_row(void *ctx, const zx_row *row)
 {
+    struct imp *in = ctx;
     char key[64];
     long long id, first;
     int f, rc, bad = 0, change;
@@ -557,23 +552,23 @@ static int data_row(struct imp *in, const zx_row *row)
         ;
     if (f == row->n)
         return 0;
-    in->rows++;
+    in->n.rows++;
     for (f = 0; f < NF; f++) {
-        if ((rc = check_cell(in, row, f)) == STOP_NOMEM)
+        if ((rc = check_cell(in, row, f)) == ZX_INGEST_STOP_NOMEM)
             return rc;
         bad |= rc != 0;
     }
     if (bad) {
-        in->bad++;
+        in->n.bad++;
         return 0;
     }
     if ((id = school_id(in->db, in->v[F_SCHOOL].s)) < 0)
-        return STOP_DB;
+        return ZX_INGEST_STOP_DB;
     if (!id) {
         zx_diag_add(in->diag, in->name, row->line, in->pos[F_SCHOOL],
                     "没有标识码为 %s 的学校（请先导入学校）",
                     in->v[F_SCHOOL].s);
-        in->bad++;
+        in->n.bad++;
         return 0;
     }
     snprintf(key, sizeof(key), "%s/%lld", in->v[F_SCHOOL].s,
@@ -581,34 +576,31 @@ static int data_row(struct imp *in, const zx_row *row)
     if (zx_map_get(in->seen, key, &first)) {
         zx_diag_add(in->diag, in->name, row->line, in->pos[F_YEAR],
                     "与第 %lld 行重复：同一学校同一年度只能填写一次", first);
-        in->bad++;
+        in->n.bad++;
         return 0;
     }
     if (zx_map_put(in->seen, key, row->line))
-        return STOP_NOMEM;
-    if (in->bad)
+        return ZX_INGEST_STOP_NOMEM;
+    if (in->n.bad)
         return 0;      /* nothing more is written once a row is bad */
     if (put_count(in->db, id, in->v[F_SCHOOL].s, (int)in->v[F_YEAR].i,
                   in->v[F_COUNT].i, in->actor, 1, &change)) {
         zx_diag_add(in->diag, in->name, row->line, -1, "数据库写入失败：%s",
                     zx_db_errmsg(in->db));
-        return STOP_DB;
+        return ZX_INGEST_STOP_DB;
     }
     if (change == 1)
-        in->inserted++;
+        in->n.inserted++;
     else if (change == 2)
-        in->updated++;
+        in->n.updated++;
     else
-        in->unchanged++;
+        in->n.unchanged++;
     return 0;
 }
 
-static int on_row(void *ctx, const zx_row *row)
-{
-    struct imp *in = ctx;
-
-    return in->header_done ? data_row(in, row) : header(in, row);
-}
+static const zx_ingest_importer importer = {
+    "substitute_count", header, data_row, NULL
+};
 
 int zx_substitutes_import(zx_db *db, const char *path, const char *name,
                           int dry_run, const char *actor,
@@ -616,74 +608,28 @@ int zx_substitutes_import(zx_db *db, const char *path, const char *name,
                           zx_subst_import_result *res)
 {
     struct imp in;
-    size_t plen = strlen(path);
-    int rc, f, began = 0;
+    zx_ingest_job job = { .importer = &importer, .ctx = &in, .counts = &in.n,
+                          .path = path, .name = name ? name : path,
+                          .actor = actor, .dry_run = dry_run,
+                          .progress = progress, .pctx = pctx, .diag = diag };
+    int rc = ZX_ENOMEM, f;
 
     memset(res, 0, sizeof(*res));
     memset(&in, 0, sizeof(in));
     in.db = db;
-    in.name = name ? name : path;
+    in.name = job.name;
     in.actor = actor;
     in.diag = diag;
-    snprintf(res->format, sizeof(res->format), "%s",
-             plen > 5 && strcasecmp(path + plen - 5, ".xlsx") == 0 ? "XLSX"
-                                                                   : "CSV");
-    rc = ZX_ENOMEM;
+    snprintf(res->format, sizeof(res->format), "%s", zx_ingest_format(path));
     if (!(in.seen = zx_map_new()))
         goto fail;
-    if ((rc = zx_db_begin(db))) {
-        zx_diag_add(diag, in.name, 0, -1, "无法开始写入数据库：%s",
-                    zx_db_errmsg(db));
-        goto fail;
-    }
-    began = 1;
-    rc = zx_table_read(path, in.name, on_row, &in, progress, pctx, diag);
-    res->rows = in.rows;
-    res->inserted = in.inserted;
-    res->updated = in.updated;
-    res->unchanged = in.unchanged;
-    if (rc == STOP_HEADER)
-        rc = ZX_EDATA;
-    else if (rc == STOP_DB)
-        rc = ZX_EDB;
-    else if (rc == STOP_NOMEM)
-        rc = ZX_ENOMEM;
-    if (rc)
-        goto fail;
-    if (!in.header_done) {
-        zx_diag_add(diag, in.name, 0, -1, "文件是空的：没有表头行");
-        rc = ZX_EDATA;
-        goto fail;
-    }
-    if (in.bad) {
-        rc = ZX_EDATA;
-        goto fail;
-    }
-    if (dry_run)
-        goto fail; /* a dry run ends like a failure: rolled back */
-    {
-        zx_ingest_batch b = { .kind = "substitute_count", .path = path,
-                              .name = in.name, .actor = actor,
-                              .rows = in.rows, .inserted = in.inserted,
-                              .updated = in.updated,
-                              .unchanged = in.unchanged };
-
-        if ((rc = zx_ingest_record(db, &b))) {
-            zx_diag_add(diag, in.name, 0, -1, "无法记录本次导入：%s",
-                        rc == ZX_EDB ? zx_db_errmsg(db) : zx_strerror(rc));
-            goto fail;
-        }
-    }
-    if ((rc = zx_db_commit(db))) {
-        zx_diag_add(diag, in.name, 0, -1, "数据库提交失败：%s",
-                    zx_db_errmsg(db));
-        goto fail;
-    }
-    began = 0;
+    rc = zx_ingest_run(db, &job);
+    res->rows = in.n.rows;
+    res->inserted = in.n.inserted;
+    res->updated = in.n.updated;
+    res->unchanged = in.n.unchanged;
 
 fail:
-    if (began)
-        zx_db_rollback(db);
     zx_map_free(in.seen);
     for (f = 0; f < NF; f++)
         free(in.text[f]);

@@ -6,11 +6,11 @@
  * A completion goes through one checker (resolve) and one writer
  * (write_entry) whether it comes from `record` or from a row of an
  * import, so both refuse the same things with the same words; only where
- * a problem is reported differs (struct place).  The import follows
- * valimport.c: one transaction, rows written while the file is clean and
- * checked to the end, so that every problem is reported and any of them
- * rolls everything back.  It needs no writer thread: a row costs a few
- * indexed reads and one write.
+ * a problem is reported differs (struct place).  The import runs, as
+ * valimport.c's does, through zx_ingest_run: one transaction, rows
+ * written while the file is clean and checked to the end, so that every
+ * problem is reported and any of them rolls everything back.  It needs
+ * no writer thread: a row costs a few indexed reads and one write.
  */
 #include "trainint.h"
 #include "ingest.h"
@@ -25,11 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
-#define STOP_HEADER 1000  /* row callback: the header is unusable */
-#define STOP_DB 1001      /* row callback: the database failed */
-#define STOP_NOMEM 1002   /* row callback: out of memory */
 
 /* ---- completions: one checker, one writer ----------------------------- */
 
@@ -428,21 +423,20 @@ struct imp {
     struct ledger L;
     const char *name, *actor;
     zx_diag *diag;
-    int header_done;
     int pos[NF];               /* field -> file column, or -1 */
     char *text[NF];            /* normalised cells */
     size_t cap[NF];
     zx_cell v[NF];
     zx_map *seen;              /* record key -> first row */
-    long rows, inserted, updated, unchanged, bad;
+    zx_ingest_counts n;
 };
 
-static int header(struct imp *in, const zx_row *row)
+static int header(void *ctx, const zx_row *row)
 {
+    struct imp *in = ctx;
     char first[8];
     int i, f, bad = 0;
 
-    in->header_done = 1;
     for (f = 0; f < NF; f++)
         in->pos[f] = -1;
     for (i = 0; i < row->n; i++) {
@@ -475,7 +469,7 @@ static int header(struct imp *in, const zx_row *row)
                     "缺少表头“课程编号”或“课程名称”：至少要有其中一列");
         bad = 1;
     }
-    return bad ? STOP_HEADER : 0;
+    return bad ? ZX_INGEST_STOP_HEADER : 0;
 }
 
 /* Whether a cell holds nothing but spaces, as typed with an IME too
@@ -495,7 +489,8 @@ static int is_blank(const char *s)
     return 1;
 }
 
-/* Checks cell f of row into in->v[f]: 0, -1 (reported) or STOP_NOMEM. */
+/* Checks cell f of row into in->v[f]: 0, -1 (reported) or
+ * ZX_INGEST_STOP_NOMEM. */
 static int check_cell(struct imp *in, const zx_row *row, int f)
 {
     int c = in->pos[f];
@@ -507,7 +502,7 @@ static int check_cell(struct imp *in, const zx_row *row, int f)
     if (len + 1 > in->cap[f]) {
         char *t = realloc(in->text[f], len + 64);
         if (!t)
-            return STOP_NOMEM;
+            return ZX_INGEST_STOP_NOMEM;
         in->text[f] = t;
         in->cap[f] = len + 64;
     }
@@ -521,8 +516,9 @@ static int check_cell(struct imp *in, const zx_row *row, int f)
     return 0;
 }
 
-static int data_row(struct imp *in, const zx_row *row)
+static int data_row(void *ctx, const zx_row *row)
 {
+    struct imp *in = ctx;
     struct place p = { in->diag, in->name, row->line, in->pos };
     struct raw r;
     struct entry e;
@@ -535,14 +531,14 @@ static int data_row(struct imp *in, const zx_row *row)
         ;
     if (f == row->n)
         return 0;
-    in->rows++;
+    in->n.rows++;
     for (f = 0; f < NF; f++) {
-        if ((rc = check_cell(in, row, f)) == STOP_NOMEM)
+        if ((rc = check_cell(in, row, f)) == ZX_INGEST_STOP_NOMEM)
             return rc;
         bad |= rc != 0;
     }
     if (bad) {
-        in->bad++;
+        in->n.bad++;
         return 0;
     }
     memset(&r, 0, sizeof(r));
@@ -558,9 +554,9 @@ static int data_row(struct imp *in, const zx_row *row)
                 : strcmp(in->v[F_SPECIAL].code->name, "是") == 0;
     rc = resolve(&in->L, &p, &r, &e);
     if (rc == ZX_EDB)
-        return STOP_DB;
+        return ZX_INGEST_STOP_DB;
     if (rc) {
-        in->bad++;
+        in->n.bad++;
         return 0;
     }
     snprintf(key, sizeof(key), "%lld/%s/%s", e.teacher_id,
@@ -568,12 +564,12 @@ static int data_row(struct imp *in, const zx_row *row)
     if (zx_map_get(in->seen, key, &first)) {
         say(&p, F_DAY, "与第 %lld 行重复：同一教师、课程和完成日期只能填写一次",
             first);
-        in->bad++;
+        in->n.bad++;
         return 0;
     }
     if (zx_map_put(in->seen, key, row->line))
-        return STOP_NOMEM;
-    if (in->bad) {
+        return ZX_INGEST_STOP_NOMEM;
+    if (in->n.bad) {
         /* nothing more is written, but later rows of the same course are
          * still checked against these hours */
         if (e.has_course) {
@@ -582,30 +578,27 @@ static int data_row(struct imp *in, const zx_row *row)
                 cents = 0;
             cents += llround((e.hours - (e.old_id ? e.old_hours : 0)) * 100);
             if (zx_map_put(in->L.pending, key, cents))
-                return STOP_NOMEM;
+                return ZX_INGEST_STOP_NOMEM;
         }
         return 0;
     }
     if (write_entry(in->L.db, &e, in->actor, 0, &change)) {
         zx_diag_add(in->diag, in->name, row->line, -1, "数据库写入失败：%s",
                     zx_db_errmsg(in->L.db));
-        return STOP_DB;
+        return ZX_INGEST_STOP_DB;
     }
     if (change == ZX_TRAINING_INSERTED)
-        in->inserted++;
+        in->n.inserted++;
     else if (change == ZX_TRAINING_UPDATED)
-        in->updated++;
+        in->n.updated++;
     else
-        in->unchanged++;
+        in->n.unchanged++;
     return 0;
 }
 
-static int on_row(void *ctx, const zx_row *row)
-{
-    struct imp *in = ctx;
-
-    return in->header_done ? data_row(in, row) : header(in, row);
-}
+static const zx_ingest_importer importer = {
+    "training_record", header, data_row, NULL
+};
 
 int zx_training_import(zx_db *db, const zx_plan *plan, const char *path,
                        const char *name, int dry_run, const char *today,
@@ -614,74 +607,28 @@ int zx_training_import(zx_db *db, const zx_plan *plan, const char *path,
                        zx_training_import_result *res)
 {
     struct imp in;
-    size_t plen = strlen(path);
-    int rc, f, began = 0;
+    zx_ingest_job job = { .importer = &importer, .ctx = &in, .counts = &in.n,
+                          .path = path, .name = name ? name : path,
+                          .actor = actor, .dry_run = dry_run,
+                          .progress = progress, .pctx = pctx, .diag = diag };
+    int rc = ZX_ENOMEM, f;
 
     memset(res, 0, sizeof(*res));
     memset(&in, 0, sizeof(in));
     ledger_init(&in.L, db, plan, today);
-    in.name = name ? name : path;
+    in.name = job.name;
     in.actor = actor;
     in.diag = diag;
-    snprintf(res->format, sizeof(res->format), "%s",
-             plen > 5 && strcasecmp(path + plen - 5, ".xlsx") == 0 ? "XLSX"
-                                                                   : "CSV");
-    rc = ZX_ENOMEM;
+    snprintf(res->format, sizeof(res->format), "%s", zx_ingest_format(path));
     if (!(in.seen = zx_map_new()) || !(in.L.pending = zx_map_new()))
         goto fail;
-    if ((rc = zx_db_begin(db))) {
-        zx_diag_add(diag, in.name, 0, -1, "无法开始写入数据库：%s",
-                    zx_db_errmsg(db));
-        goto fail;
-    }
-    began = 1;
-
-    rc = zx_table_read(path, in.name, on_row, &in, progress, pctx, diag);
-    res->rows = in.rows;
-    res->inserted = in.inserted;
-    res->updated = in.updated;
-    res->unchanged = in.unchanged;
-    if (rc == STOP_HEADER)
-        rc = ZX_EDATA;
-    else if (rc == STOP_DB)
-        rc = ZX_EDB;
-    else if (rc == STOP_NOMEM)
-        rc = ZX_ENOMEM;
-    if (rc)
-        goto fail;
-    if (!in.header_done) {
-        zx_diag_add(diag, in.name, 0, -1, "文件是空的：没有表头行");
-        rc = ZX_EDATA;
-        goto fail;
-    }
-    if (in.bad) {
-        rc = ZX_EDATA;
-        goto fail;
-    }
-    if (dry_run)
-        goto fail; /* a dry run ends like a failure: rolled back */
-    {
-        zx_ingest_batch b = { .kind = "training_record", .path = path,
-                              .name = in.name, .actor = actor,
-                              .rows = in.rows, .inserted = in.inserted,
-                              .updated = in.updated,
-                              .unchanged = in.unchanged };
-        if ((rc = zx_ingest_record(db, &b))) {
-            zx_diag_add(diag, in.name, 0, -1, "无法记录本次导入：%s",
-                        rc == ZX_EDB ? zx_db_errmsg(db) : zx_strerror(rc));
-            goto fail;
-        }
-    }
-    if ((rc = zx_db_commit(db))) {
-        zx_diag_add(diag, in.name, 0, -1, "数据库提交失败：%s",
-                    zx_db_errmsg(db));
-        goto fail;
-    }
-    began = 0;
+    rc = zx_ingest_run(db, &job);
+    res->rows = in.n.rows;
+    res->inserted = in.n.inserted;
+    res->updated = in.n.updated;
+    res->unchanged = in.n.unchanged;
 
 fail:
-    if (began)
-        zx_db_rollback(db);
     zx_map_free(in.seen);
     zx_map_free(in.L.pending);
     for (f = 0; f < NF; f++)

@@ -4,12 +4,13 @@
  *
  * The import follows ingest.c: the whole file in one transaction, writing
  * only while it is clean but checking every cell, so that all its problems
- * are reported at once and any of them rolls everything back; it is
- * recorded like a registry import (zx_ingest_record).  Unlike the registry
- * import it needs no writer thread: a sheet has a row per unit, far fewer
- * than a registry has teachers, and a cell costs one indexed read and at
- * most one write.  Each cell goes through the parser and writer of
- * values.c (valint.h), so it is stored and audited as zx_values_set would.
+ * are reported at once and any of them rolls everything back; it runs
+ * through zx_ingest_run, which records it like a registry import.  Unlike
+ * the registry import it needs no writer thread: a sheet has a row per
+ * unit, far fewer than a registry has teachers, and a cell costs one
+ * indexed read and at most one write.  Each cell goes through the parser
+ * and writer of values.c (valint.h), so it is stored and audited as
+ * zx_values_set would.
  */
 #include "valint.h"
 #include "ingest.h"
@@ -23,10 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#define STOP_HEADER 1000  /* row callback: the header is unusable */
-#define STOP_DB 1001      /* row callback: the database failed */
-#define STOP_NOMEM 1002   /* row callback: out of memory */
 
 /* ---- the sheet: headers ------------------------------------------------ */
 
@@ -114,7 +111,6 @@ struct imp {
     const char *name, *actor;
     zx_diag *diag;
     char at[32];
-    int header_done;
     enum zx_level level;
     char key_header[256];  /* the first column's header, for messages */
     int ncols;
@@ -126,7 +122,8 @@ struct imp {
     zx_values_parsed p;
     char *norm;            /* normalised key and year cells */
     size_t normcap;
-    long rows, inserted, updated, unchanged, blank, bad;
+    zx_ingest_counts n;
+    long blank;            /* element cells left blank */
 };
 
 static void complain(struct imp *in, long row, int col, const char *fmt, ...)
@@ -219,18 +216,18 @@ static void units_free(struct units *u)
     free(u->arena);
 }
 
-static int header(struct imp *in, const zx_row *row)
+static int header(void *ctx, const zx_row *row)
 {
+    struct imp *in = ctx;
     char full[256], bare[256], first[8], shown[128], keyfull[256];
     const zx_data_element *de;
     int c, k, bad = 0, nel = 0, yearly = 0, lvl;
 
-    in->header_done = 1;
     in->ncols = row->n;
     in->role = calloc((size_t)row->n + 1, 1);
     in->de = calloc((size_t)row->n + 1, sizeof(*in->de));
     if (!in->role || !in->de)
-        return STOP_NOMEM;
+        return ZX_INGEST_STOP_NOMEM;
     norm_header(row->n ? row->cell[0] : "", keyfull, bare, sizeof(bare));
     lvl = key_level(bare);
     if (lvl < 0) {
@@ -238,7 +235,7 @@ static int header(struct imp *in, const zx_row *row)
                  "区镇编码或区镇（区镇）、集团编码或集团（集团）或教师编号"
                  "（教师），实为“%s”",
                  zx_text_clip(keyfull, shown, sizeof(shown)));
-        return STOP_HEADER;
+        return ZX_INGEST_STOP_HEADER;
     }
     in->level = (enum zx_level)lvl;
     in->role[0] = COL_KEY;
@@ -322,16 +319,16 @@ static int header(struct imp *in, const zx_row *row)
         bad = 1;
     }
     if (bad)
-        return STOP_HEADER;
+        return ZX_INGEST_STOP_HEADER;
     switch (units_load(in)) {
     case ZX_OK:
         return 0;
     case ZX_ENOMEM:
-        return STOP_NOMEM;
+        return ZX_INGEST_STOP_NOMEM;
     default:
         complain(in, row->line, -1, "数据库读取失败：%s",
                  zx_db_errmsg(in->db));
-        return STOP_DB;
+        return ZX_INGEST_STOP_DB;
     }
 }
 
@@ -374,8 +371,9 @@ static int row_year(struct imp *in, const zx_row *row, int *year)
     return 0;
 }
 
-static int data_row(struct imp *in, const zx_row *row)
+static int data_row(void *ctx, const zx_row *row)
 {
+    struct imp *in = ctx;
     static const char *const what[ZX_NLEVELS] = {
         "", "区镇", "集团", "学校标识码", "教师编号"
     };
@@ -392,16 +390,16 @@ static int data_row(struct imp *in, const zx_row *row)
     /* a row of spaces is as blank as an empty one */
     for (c = 0; c < row->n; c++) {
         if (!(s = cell_key(in, row, c)))
-            return STOP_NOMEM;
+            return ZX_INGEST_STOP_NOMEM;
         if (*s)
             break;
     }
     if (c == row->n)
         return 0;
-    in->rows++;
+    in->n.rows++;
 
     if (!(s = cell_key(in, row, 0)))
-        return STOP_NOMEM;
+        return ZX_INGEST_STOP_NOMEM;
     if (!*s) {
         complain(in, row->line, 0, "“%s”不能为空", in->key_header);
         bad = 1;
@@ -424,7 +422,7 @@ static int data_row(struct imp *in, const zx_row *row)
                          c < row->n ? row->kind[c] : ZX_CELL_TEXT, &in->p,
                          err, sizeof(err));
         if (rc == ZX_ENOMEM)
-            return STOP_NOMEM;
+            return ZX_INGEST_STOP_NOMEM;
         if (rc) {
             complain(in, row->line, c, "%s", err);
             bad = 1;
@@ -456,7 +454,7 @@ static int data_row(struct imp *in, const zx_row *row)
             continue;
         }
         if (zx_map_put(in->seen, dkey, row->line))
-            return STOP_NOMEM;
+            return ZX_INGEST_STOP_NOMEM;
         /* checked even in a bad file, so that every locked row shows */
         rc = zx_values_check_lock(in->db, in->plan, &t, &in->p, err,
                                   sizeof(err));
@@ -471,55 +469,42 @@ static int data_row(struct imp *in, const zx_row *row)
         if (rc) {
             complain(in, row->line, c, "数据库读取失败：%s",
                      zx_db_errmsg(in->db));
-            return rc == ZX_ENOMEM ? STOP_NOMEM : STOP_DB;
+            return rc == ZX_ENOMEM ? ZX_INGEST_STOP_NOMEM : ZX_INGEST_STOP_DB;
         }
         /* once the file is known to be bad nothing will be kept */
-        if (bad || in->bad)
+        if (bad || in->n.bad)
             continue;
         if ((rc = zx_values_write(in->db, &t, &in->p, in->actor, in->at,
                                   &change))) {
             complain(in, row->line, c, "数据库写入失败：%s",
                      zx_db_errmsg(in->db));
-            return rc == ZX_ENOMEM ? STOP_NOMEM : STOP_DB;
+            return rc == ZX_ENOMEM ? ZX_INGEST_STOP_NOMEM : ZX_INGEST_STOP_DB;
         }
         if (change == ZX_VALUES_INSERTED)
-            in->inserted++;
+            in->n.inserted++;
         else if (change == ZX_VALUES_UPDATED)
-            in->updated++;
+            in->n.updated++;
         else
-            in->unchanged++;
+            in->n.unchanged++;
     }
     if (bad)
-        in->bad++;
+        in->n.bad++;
     return 0;
 }
 
-static int on_row(void *ctx, const zx_row *row)
+/* What the record of a values import has besides a registry import's:
+ * the level and the count of blank cells. */
+static json_t *batch_extra(void *ctx)
 {
     struct imp *in = ctx;
 
-    return in->header_done ? data_row(in, row) : header(in, row);
+    return json_pack("{s:s, s:I}", "level", zx_level_name(in->level),
+                     "blank", (json_int_t)in->blank);
 }
 
-/* Writes the import down as the registry import does, with the level and
- * the count of blank cells besides, and at the time its values carry. */
-static int record_batch(struct imp *in, const char *path)
-{
-    zx_ingest_batch b = { .kind = "values", .path = path, .name = in->name,
-                          .actor = in->actor, .at = in->at,
-                          .rows = in->rows, .inserted = in->inserted,
-                          .updated = in->updated,
-                          .unchanged = in->unchanged };
-    int rc;
-
-    b.extra = json_pack("{s:s, s:I}", "level", zx_level_name(in->level),
-                        "blank", (json_int_t)in->blank);
-    if (!b.extra)
-        return ZX_ENOMEM;
-    rc = zx_ingest_record(in->db, &b);
-    json_decref(b.extra);
-    return rc;
-}
+static const zx_ingest_importer importer = {
+    "values", header, data_row, batch_extra
+};
 
 int zx_values_import(zx_db *db, const zx_plan *plan, const char *path,
                      const char *name, int dry_run, const char *actor,
@@ -527,71 +512,33 @@ int zx_values_import(zx_db *db, const zx_plan *plan, const char *path,
                      zx_values_result *res)
 {
     struct imp in;
-    size_t plen = strlen(path);
-    int rc, began = 0;
+    /* the batch is recorded at the time its values carry (in.at) */
+    zx_ingest_job job = { .importer = &importer, .ctx = &in, .counts = &in.n,
+                          .path = path, .name = name ? name : path,
+                          .actor = actor, .at = in.at, .dry_run = dry_run,
+                          .progress = progress, .pctx = pctx, .diag = diag };
+    int rc = ZX_ENOMEM;
 
     memset(res, 0, sizeof(*res));
     memset(&in, 0, sizeof(in));
     in.db = db;
     in.plan = plan;
-    in.name = name ? name : path;
+    in.name = job.name;
     in.actor = actor;
     in.diag = diag;
     in.year_col = -1;
     zx_values_now(in.at, sizeof(in.at));
-    snprintf(res->format, sizeof(res->format), "%s",
-             plen > 5 && strcasecmp(path + plen - 5, ".xlsx") == 0 ? "XLSX"
-                                                                   : "CSV");
-    rc = ZX_ENOMEM;
+    snprintf(res->format, sizeof(res->format), "%s", zx_ingest_format(path));
     if (!(in.seen = zx_map_new()))
         goto fail;
-    if ((rc = zx_db_begin(db))) {
-        zx_diag_add(diag, in.name, 0, -1, "无法开始写入数据库：%s",
-                    zx_db_errmsg(db));
-        goto fail;
-    }
-    began = 1;
-
-    rc = zx_table_read(path, in.name, on_row, &in, progress, pctx, diag);
-    res->rows = in.rows;
-    res->inserted = in.inserted;
-    res->updated = in.updated;
-    res->unchanged = in.unchanged;
+    rc = zx_ingest_run(db, &job);
+    res->rows = in.n.rows;
+    res->inserted = in.n.inserted;
+    res->updated = in.n.updated;
+    res->unchanged = in.n.unchanged;
     res->blank = in.blank;
-    if (rc == STOP_HEADER)
-        rc = ZX_EDATA;
-    else if (rc == STOP_DB)
-        rc = ZX_EDB;
-    else if (rc == STOP_NOMEM)
-        rc = ZX_ENOMEM;
-    if (rc)
-        goto fail;
-    if (!in.header_done) {
-        zx_diag_add(diag, in.name, 0, -1, "文件是空的：没有表头行");
-        rc = ZX_EDATA;
-        goto fail;
-    }
-    if (in.bad) {
-        rc = ZX_EDATA;
-        goto fail;
-    }
-    if (dry_run)
-        goto fail; /* a dry run ends like a failure: rolled back */
-    if ((rc = record_batch(&in, path))) {
-        zx_diag_add(diag, in.name, 0, -1, "无法记录本次导入：%s",
-                    rc == ZX_EDB ? zx_db_errmsg(db) : zx_strerror(rc));
-        goto fail;
-    }
-    if ((rc = zx_db_commit(db))) {
-        zx_diag_add(diag, in.name, 0, -1, "数据库提交失败：%s",
-                    zx_db_errmsg(db));
-        goto fail;
-    }
-    began = 0;
 
 fail:
-    if (began)
-        zx_db_rollback(db);
     units_free(&in.u);
     zx_map_free(in.seen);
     free(in.role);
