@@ -14,19 +14,13 @@ static zx_diag *diag;
 
 static void setup(void)
 {
-    zx_registry *reg;
-    zx_school_rec s = { "3206840001", "甲小学", "常乐镇", NULL, 211, 121, 1,
-                        21, 0, 0, 0, 0 };
-    int put;
+    static const zx_school_rec s = { "3206840001", "甲小学", "常乐镇", NULL,
+                                     211, 121, 1, 21, 0, 0, 0, 0 };
 
     dir = tu_tmpdir();
     db = tu_db(dir);
     diag = zx_diag_new();
-    cr_assert_eq(zx_db_begin(db), ZX_OK);
-    cr_assert_eq(zx_registry_open(db, "test", &reg), ZX_OK);
-    cr_assert_eq(zx_registry_put_school(reg, &s, &put), ZX_OK);
-    zx_registry_close(reg);
-    cr_assert_eq(zx_db_commit(db), ZX_OK);
+    tu_registry_fill(db, &(tu_city){ .schools = { &s, 1 } });
 }
 
 static void teardown(void)

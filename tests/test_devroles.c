@@ -135,8 +135,7 @@ static void setup(void)
 
     dir = tu_tmpdir();
     db = tu_db(dir);
-    cr_assert_eq(zx_db_begin(db), ZX_OK);
-    cr_assert_eq(zx_registry_open(db, "test", &reg), ZX_OK);
+    reg = tu_registry_begin(db);
     school(reg, A, "甲小学", "甲镇", 211, 111, 1);
     school(reg, B, "乙小学", "甲镇", 211, 220, 0);
     school(reg, C, "丙中学", "乙镇", 311, 121, -1);
@@ -171,8 +170,7 @@ static void setup(void)
     teacher(reg, "D1", "丁一", "1965-06", D, 90, 1);
     role(reg, "D1", "榜样教师", "", 2019, 2021);
     teacher(reg, "D2", "丁二", "1996-12", D, 90, 1);
-    zx_registry_close(reg);
-    cr_assert_eq(zx_db_commit(db), ZX_OK);
+    tu_registry_end(db, reg);
 
     value("research_project", "B1", "2021", "小学语文整本书阅读研究");
     value("research_project", "B2", "2020", "小学数学说理课堂研究");
@@ -192,13 +190,7 @@ static void teardown(void)
 
 TestSuite(devroles, .init = setup, .fini = teardown);
 
-static const char plan_head[] =
-    "plan:\n"
-    "  id: test-plan\n"
-    "  name: 测试计划\n"
-    "  baseline: 2019\n"
-    "  years: [2020, 2021, 2022]\n"
-    "  rural: [121, 122, 123, 210, 220]\n";
+static const char plan_head[] = TU_PLAN_HEAD("test-plan");
 
 static const char plan_settings[] =
     "  settings:\n"
@@ -284,14 +276,9 @@ static const char plan_body[] =
 static zx_plan *load(const char *settings, const char *body)
 {
     char text[16384];
-    zx_plan *plan = NULL;
-    zx_diag *d = zx_diag_new();
 
     snprintf(text, sizeof(text), "%s%s%s", plan_head, settings, body);
-    cr_assert_eq(zx_plan_load_text(text, strlen(text), "t.yaml", &plan, d),
-                 ZX_OK, "%s", tu_diag_text(d, 1));
-    zx_diag_free(d);
-    return plan;
+    return tu_plan(text);
 }
 
 /* The rows of a listing, one line each:

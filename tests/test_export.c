@@ -94,24 +94,11 @@ static void fill(zx_db *d)
         { "T0001", "骨干教师", "县级", 2019, 0 },
         { "T0001", "学科带头人", "县级", 2021, 2023 },
     };
-    zx_registry *reg;
-    size_t i;
-    int put;
 
-    cr_assert_eq(zx_db_begin(d), ZX_OK);
-    cr_assert_eq(zx_registry_open(d, "test", &reg), ZX_OK);
-    for (i = 0; i < sizeof(schools) / sizeof(schools[0]); i++)
-        cr_assert_eq(zx_registry_put_school(reg, &schools[i], &put), ZX_OK);
-    for (i = 0; i < sizeof(enrolment) / sizeof(enrolment[0]); i++)
-        cr_assert_eq(zx_registry_put_enrolment(reg, &enrolment[i], &put),
-                     ZX_OK);
-    for (i = 0; i < sizeof(teachers) / sizeof(teachers[0]); i++)
-        cr_assert_eq(zx_registry_put_teacher(reg, &teachers[i], &put),
-                     ZX_OK);
-    for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
-        cr_assert_eq(zx_registry_put_role(reg, &roles[i], &put), ZX_OK);
-    zx_registry_close(reg);
-    cr_assert_eq(zx_db_commit(d), ZX_OK);
+    tu_registry_fill(d, &(tu_city){ .schools = TU_LIST(schools),
+                                    .enrol = TU_LIST(enrolment),
+                                    .teachers = TU_LIST(teachers),
+                                    .roles = TU_LIST(roles) });
 }
 
 static const char *const expect_rows[NKINDS] = {

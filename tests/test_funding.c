@@ -30,12 +30,7 @@
 #include "rules.h"
 
 static const char plan_text[] =
-    "plan:\n"
-    "  id: test-funding\n"
-    "  name: 测试计划\n"
-    "  baseline: 2019\n"
-    "  years: [2020, 2021, 2022]\n"
-    "  rural: [121, 122, 123, 210, 220]\n"
+    TU_PLAN_HEAD("test-funding")
     "goals:\n"
     "  - id: conditions\n"
     "    clause: \"2.1\"\n"
@@ -88,32 +83,19 @@ static void fill(void)
         { "3206840007", 2021, 40, 6, 10, 0 },
         { "3206840008", 2021, 300, 9, 0, 2 },
     };
-    zx_registry *reg;
-    size_t i;
-    int put;
 
-    cr_assert_eq(zx_db_begin(db), ZX_OK);
-    cr_assert_eq(zx_registry_open(db, "test", &reg), ZX_OK);
-    for (i = 0; i < sizeof(schools) / sizeof(schools[0]); i++)
-        cr_assert_eq(zx_registry_put_school(reg, &schools[i], &put), ZX_OK);
-    for (i = 0; i < sizeof(enrol) / sizeof(enrol[0]); i++)
-        cr_assert_eq(zx_registry_put_enrolment(reg, &enrol[i], &put), ZX_OK);
-    zx_registry_close(reg);
+    tu_registry_fill(db, &(tu_city){ .schools = TU_LIST(schools),
+                                     .enrol = TU_LIST(enrol) });
     cr_assert_eq(zx_db_exec(db, "INSERT INTO data_value SELECT 'weak_school',"
                                 " id, 2021, 1, NULL, 'test', '2021-01-01'"
                                 " FROM org_unit WHERE code = '3206840006'"),
                  ZX_OK);
-    cr_assert_eq(zx_db_commit(db), ZX_OK);
 }
 
 static void setup(void)
 {
-    zx_diag *d = zx_diag_new();
-
     db = tu_db(tu_tmpdir());
-    cr_assert_eq(zx_plan_load_text(plan_text, strlen(plan_text), "p.yaml",
-                                   &plan, d), ZX_OK, "%s", tu_diag_text(d, 1));
-    zx_diag_free(d);
+    plan = tu_plan(plan_text);
     fill();
 }
 

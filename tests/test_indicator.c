@@ -73,8 +73,7 @@ static void setup(void)
 
     dir = tu_tmpdir();
     db = tu_db(dir);
-    cr_assert_eq(zx_db_begin(db), ZX_OK);
-    cr_assert_eq(zx_registry_open(db, "test", &reg), ZX_OK);
+    reg = tu_registry_begin(db);
     school(reg, "3206840001", "甲小学", "甲镇", 211, 111, 1, 600);
     school(reg, "3206840002", "乙小学", "甲镇", 211, 220, 0, 499);
     school(reg, "3206840003", "丙中学", "乙镇", 311, 121, -1, 300);
@@ -88,8 +87,7 @@ static void setup(void)
     teacher(reg, "T05", "3206840003", 3, NULL, 0);
     teacher(reg, "T06", "3206840003", 3, NULL, 0);
     teacher(reg, "T07", "3206840001", 1, NULL, 0);
-    zx_registry_close(reg);
-    cr_assert_eq(zx_db_commit(db), ZX_OK);
+    tu_registry_end(db, reg);
     /* counselling rooms: B yes, C no, D not entered */
     value("counselling_room", "3206840002", 0, 1);
     value("counselling_room", "3206840003", 0, 0);
@@ -107,12 +105,7 @@ static void teardown(void)
 TestSuite(indicator, .init = setup, .fini = teardown);
 
 static const char plan_head[] =
-    "plan:\n"
-    "  id: test-plan\n"
-    "  name: 测试计划\n"
-    "  baseline: 2019\n"
-    "  years: [2020, 2021, 2022]\n"
-    "  rural: [121, 122, 123, 210, 220]\n"
+    TU_PLAN_HEAD("test-plan")
     "goals:\n"
     "  - id: conditions\n"
     "    clause: \"2.1\"\n"
@@ -473,12 +466,10 @@ Test(indicator, cached_results_see_every_write)
     cr_assert_eq(zx_engine_eval(e, NULL, 2021, 1, 0, collect, &rs), ZX_OK);
     cr_assert_eq(rs.r[0].n, 2, "a value written is counted");
 
-    cr_assert_eq(zx_db_begin(db), ZX_OK);
-    cr_assert_eq(zx_registry_open(db, "test", &reg), ZX_OK);
+    reg = tu_registry_begin(db);
     school(reg, "3206840005", "戊小学", "乙镇", 211, 220, -1, 50);
     teacher(reg, "T08", "3206840005", 1, "种子教师", 2020);
-    zx_registry_close(reg);
-    cr_assert_eq(zx_db_commit(db), ZX_OK);
+    tu_registry_end(db, reg);
     rs.n = 0;
     cr_assert_eq(zx_engine_eval(e, NULL, 2021, 1, 0, collect, &rs), ZX_OK);
     cr_assert_eq(rs.r[0].d, 4, "a school added is in scope");

@@ -27,12 +27,7 @@
 #include "rules.h"
 
 static const char plan_text[] =
-    "plan:\n"
-    "  id: test-itinerant\n"
-    "  name: 测试计划\n"
-    "  baseline: 2019\n"
-    "  years: [2020, 2021, 2022]\n"
-    "  rural: [121, 122, 123, 210, 220]\n"
+    TU_PLAN_HEAD("test-itinerant")
     "  settings:\n"
     "    scarce_subjects: [24, 25, 22]\n"
     "goals:\n"
@@ -88,13 +83,9 @@ static void fill(void)
           .has_lonlat = 1, .lon = 121.0, .lat = 31.90 },
     };
     zx_registry *reg;
-    size_t i;
-    int put;
 
-    cr_assert_eq(zx_db_begin(db), ZX_OK);
-    cr_assert_eq(zx_registry_open(db, "test", &reg), ZX_OK);
-    for (i = 0; i < sizeof(schools) / sizeof(schools[0]); i++)
-        cr_assert_eq(zx_registry_put_school(reg, &schools[i], &put), ZX_OK);
+    tu_registry_fill(db, &(tu_city){ .schools = TU_LIST(schools) });
+    reg = tu_registry_begin(db);
     teacher(reg, "T1", "3206840001", 24, 1, 2000);
     teacher(reg, "T2", "3206840001", 25, 1, 2005);
     teacher(reg, "T3", "3206840001", 24, 1, 2010);
@@ -102,7 +93,7 @@ static void fill(void)
     teacher(reg, "T5", "3206840002", 24, 1, 2000);
     teacher(reg, "T6", "3206840005", 22, 1, 2000);
     teacher(reg, "T7", "3206840001", 24, 3, 1990);
-    zx_registry_close(reg);
+    tu_registry_end(db, reg);
     cr_assert_eq(zx_db_exec(db,
         "INSERT INTO itinerant_need(school_id, year, subject, hours_lacking)"
         " SELECT id, 2021, 24, 8 FROM org_unit WHERE code = '3206840002'"
@@ -112,17 +103,12 @@ static void fill(void)
         "  WHERE code = '3206840003'"
         " UNION ALL SELECT id, 2021, 24, 6 FROM org_unit"
         "  WHERE code = '3206840004'"), ZX_OK);
-    cr_assert_eq(zx_db_commit(db), ZX_OK);
 }
 
 static void setup(void)
 {
-    zx_diag *d = zx_diag_new();
-
     db = tu_db(tu_tmpdir());
-    cr_assert_eq(zx_plan_load_text(plan_text, strlen(plan_text), "p.yaml",
-                                   &plan, d), ZX_OK, "%s", tu_diag_text(d, 1));
-    zx_diag_free(d);
+    plan = tu_plan(plan_text);
     fill();
 }
 

@@ -34,15 +34,9 @@
 #include "audit.h"
 #include "indicator.h"
 #include "pairing.h"
-#include "planstore.h"
 
 static const char plan_text[] =
-    "plan:\n"
-    "  id: test-plan\n"
-    "  name: 测试计划\n"
-    "  baseline: 2019\n"
-    "  years: [2020, 2021, 2022]\n"
-    "  rural: [121, 122, 123, 210, 220]\n"
+    TU_PLAN_HEAD("test-plan")
     "goals:\n"
     "  - id: teachers\n"
     "    clause: \"2.2\"\n"
@@ -115,8 +109,7 @@ static void setup(void)
     dir = tu_tmpdir();
     db = tu_db(dir);
     cr_assert_not_null(diag = zx_diag_new());
-    cr_assert_eq(zx_db_begin(db), ZX_OK);
-    cr_assert_eq(zx_registry_open(db, "test", &reg), ZX_OK);
+    reg = tu_registry_begin(db);
     school(reg, "3206840001", "城区小学", "东洲集团", 1, 211, 111, 121.17,
            31.87);
     school(reg, "3206840002", "城区中学", NULL, 0, 311, 111, 121.18, 31.88);
@@ -142,12 +135,8 @@ static void setup(void)
     role(reg, "X1", "学科带头人", "区镇级");
     role(reg, "S1", "种子教师", "");
     role(reg, "S2", "种子教师", "");
-    zx_registry_close(reg);
-    cr_assert_eq(zx_db_commit(db), ZX_OK);
-    cr_assert_eq(zx_planstore_put(db, plan_text, strlen(plan_text),
-                                  "test.yaml", "test", diag), ZX_OK, "%s",
-                 zx_diag_count(diag) ? zx_diag_get(diag, 0)->msg : "");
-    cr_assert_eq(zx_planstore_get(db, &plan, diag), ZX_OK);
+    tu_registry_end(db, reg);
+    plan = tu_plan_stored(db, plan_text);
 }
 
 static void teardown(void)

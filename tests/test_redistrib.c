@@ -300,12 +300,7 @@ Test(redistrib, no_move_costs_more_than_the_gap, .init = setup_db,
 /* ---- proposals in the database ------------------------------------------ */
 
 static const char plan_text[] =
-    "plan:\n"
-    "  id: test-redistrib\n"
-    "  name: 测试计划\n"
-    "  baseline: 2019\n"
-    "  years: [2020, 2021, 2022]\n"
-    "  rural: [121, 122, 123, 210, 220]\n"
+    TU_PLAN_HEAD("test-redistrib")
     "  settings:\n"
     "    overstaffed_ratio: 1.1\n"
     "goals:\n"
@@ -329,41 +324,13 @@ static const char plan_text[] =
 static zx_plan *plan;
 static int next_no;
 
-static void teacher(const char *school, const char *no, int stage,
-                    int subject, int emp, int since, const char *birth)
-{
-    zx_registry *reg;
-    zx_teacher_rec t;
-    char buf[32];
-    int put;
-
-    memset(&t, 0, sizeof(t));
-    if (!no) {
-        snprintf(buf, sizeof(buf), "X%05d", ++next_no);
-        no = buf;
-    }
-    t.teacher_no = no;
-    t.name = no;
-    t.gender = 1;
-    t.birth = birth;
-    t.school_code = school;
-    t.stage = stage;
-    t.subject = subject;
-    t.title = 3;
-    t.employment = emp;
-    t.post = 1;
-    t.since_year = since;
-    cr_assert_eq(zx_db_begin(db), ZX_OK);
-    cr_assert_eq(zx_registry_open(db, "test", &reg), ZX_OK);
-    cr_assert_eq(zx_registry_put_teacher(reg, &t, &put), ZX_OK);
-    zx_registry_close(reg);
-    cr_assert_eq(zx_db_commit(db), ZX_OK);
-}
-
+/* n 在编 teachers of school, stage and subject, since 2010. */
 static void many(const char *school, int n, int stage, int subject)
 {
-    while (n-- > 0)
-        teacher(school, NULL, stage, subject, 1, 2010, "1980-01");
+    const zx_teacher_rec t = { NULL, "教师", 1, "1980-01", school, stage,
+                               subject, 3, 1, 1, 2010, 0 };
+
+    tu_put_numbered(db, &t, n, "X", &next_no);
 }
 
 static void setup(void)
@@ -384,32 +351,23 @@ static void setup(void)
         { "3206840002", 2021, 380, 12, 0, 0 },
         { "3206840003", 2021, 270, 9, 0, 0 },
     };
-    zx_registry *reg;
-    zx_diag *d = zx_diag_new();
-    size_t i;
-    int put;
+    /* who moves first: fewest years at the school, then the youngest;
+     * T4 arrived last but is 备案制 and does not move */
+    static const zx_teacher_rec movers[] = {
+        { "T1", "T1", 1, "1990-01", "3206840001", 2, 14, 3, 1, 1, 2020, 0 },
+        { "T2", "T2", 1, "1995-01", "3206840001", 2, 14, 3, 1, 1, 2020, 0 },
+        { "T3", "T3", 1, "1999-01", "3206840001", 2, 14, 3, 1, 1, 2019, 0 },
+        { "T4", "T4", 1, "1999-01", "3206840001", 2, 14, 3, 2, 1, 2021, 0 },
+    };
 
     next_no = 0;
     setup_db();
-    cr_assert_eq(zx_plan_load_text(plan_text, strlen(plan_text), "p.yaml",
-                                   &plan, d), ZX_OK, "%s", tu_diag_text(d, 1));
-    zx_diag_free(d);
-    cr_assert_eq(zx_db_begin(db), ZX_OK);
-    cr_assert_eq(zx_registry_open(db, "test", &reg), ZX_OK);
-    for (i = 0; i < sizeof(schools) / sizeof(schools[0]); i++)
-        cr_assert_eq(zx_registry_put_school(reg, &schools[i], &put), ZX_OK);
-    for (i = 0; i < sizeof(enrol) / sizeof(enrol[0]); i++)
-        cr_assert_eq(zx_registry_put_enrolment(reg, &enrol[i], &put), ZX_OK);
-    zx_registry_close(reg);
-    cr_assert_eq(zx_db_commit(db), ZX_OK);
+    plan = tu_plan(plan_text);
+    tu_registry_fill(db, &(tu_city){ .schools = TU_LIST(schools),
+                                     .enrol = TU_LIST(enrol) });
     many("3206840001", 48, 2, 13);
     many("3206840001", 8, 2, 14);
-    /* who moves first: fewest years at the school, then the youngest;
-     * T4 arrived last but is 备案制 and does not move */
-    teacher("3206840001", "T1", 2, 14, 1, 2020, "1990-01");
-    teacher("3206840001", "T2", 2, 14, 1, 2020, "1995-01");
-    teacher("3206840001", "T3", 2, 14, 1, 2019, "1999-01");
-    teacher("3206840001", "T4", 2, 14, 2, 2021, "1999-01");
+    tu_registry_fill(db, &(tu_city){ .teachers = TU_LIST(movers) });
     many("3206840002", 20, 2, 13);
     many("3206840002", 2, 2, 14);
     many("3206840003", 20, 3, 13);

@@ -21,18 +21,12 @@
 
 #include "audit.h"
 #include "indicator.h"
-#include "planstore.h"
 #include "review.h"
 #include "scope.h"
 #include "values.h"
 
 static const char plan_text[] =
-    "plan:\n"
-    "  id: test-review\n"
-    "  name: 测试计划\n"
-    "  baseline: 2019\n"
-    "  years: [2020, 2021, 2022]\n"
-    "  rural: [121, 122, 123, 210, 220]\n"
+    TU_PLAN_HEAD("test-review")
     "goals:\n"
     "  - id: conditions\n"
     "    clause: \"2.1\"\n"
@@ -149,27 +143,14 @@ static void setup(void)
         { "T02", "李四", 2, "1990-11", B, 2, 13, 4, 1, 1, 2018, 0 },
         { "T03", "王五", 2, "1988-01", C, 2, 13, 4, 1, 1, 2012, 0 },
     };
-    zx_registry *reg;
-    size_t i;
-    int put;
 
     dir = tu_tmpdir();
     db = tu_db(dir);
     diag = zx_diag_new();
-    cr_assert_eq(zx_db_begin(db), ZX_OK);
-    cr_assert_eq(zx_registry_open(db, "test", &reg), ZX_OK);
-    for (i = 0; i < sizeof(schools) / sizeof(schools[0]); i++)
-        cr_assert_eq(zx_registry_put_school(reg, &schools[i], &put), ZX_OK);
-    for (i = 0; i < sizeof(teachers) / sizeof(teachers[0]); i++)
-        cr_assert_eq(zx_registry_put_teacher(reg, &teachers[i], &put),
-                     ZX_OK);
-    zx_registry_close(reg);
-    cr_assert_eq(zx_db_commit(db), ZX_OK);
+    tu_registry_fill(db, &(tu_city){ .schools = TU_LIST(schools),
+                                     .teachers = TU_LIST(teachers) });
     /* in the database too, for the command line */
-    cr_assert_eq(zx_planstore_put(db, plan_text, strlen(plan_text),
-                                  "plan.yaml", "test", diag), ZX_OK, "%s",
-                 tu_diag_text(diag, 0));
-    cr_assert_eq(zx_planstore_get(db, &plan, diag), ZX_OK);
+    plan = tu_plan_stored(db, plan_text);
     current = zx_values_current_year(plan);
     account("office", "管理员", "320684");
     account("town1", "区镇", T1);

@@ -33,12 +33,7 @@
 #include "rules.h"
 
 static const char plan_text[] =
-    "plan:\n"
-    "  id: test-rotation\n"
-    "  name: 测试计划\n"
-    "  baseline: 2019\n"
-    "  years: [2020, 2021, 2022]\n"
-    "  rural: [121, 122, 123, 210, 220]\n"
+    TU_PLAN_HEAD("test-rotation")
     "  settings:\n"
     "    rotation_years: 6\n"
     "goals:\n"
@@ -116,40 +111,29 @@ static void fill(void)
         { "K2", "学科带头人", "省级", 2019, 0 },
         { "K3", "骨干教师", "校级", 2015, 0 },
     };
-    zx_registry *reg;
-    zx_teacher_rec g;
-    char no[8];
+    zx_teacher_rec generic[21];
+    char no[21][4];
     size_t i;
-    int put;
 
-    cr_assert_eq(zx_db_begin(db), ZX_OK);
-    cr_assert_eq(zx_registry_open(db, "test", &reg), ZX_OK);
-    for (i = 0; i < sizeof(schools) / sizeof(schools[0]); i++)
-        cr_assert_eq(zx_registry_put_school(reg, &schools[i], &put), ZX_OK);
-    for (i = 0; i < sizeof(named) / sizeof(named[0]); i++)
-        cr_assert_eq(zx_registry_put_teacher(reg, &named[i], &put), ZX_OK);
-    for (i = 1; i <= 21; i++) {
-        g = named[3];
-        snprintf(no, sizeof(no), "G%02zu", i);
-        g.teacher_no = no;
-        g.name = "普通";
-        g.since_year = i == 1 ? 2001 : 2011 + (int)(i % 5);
-        cr_assert_eq(zx_registry_put_teacher(reg, &g, &put), ZX_OK);
+    /* G01..G21 are B6 but for their years: G01 since 2001, the rest
+     * since 2011..2015 */
+    for (i = 0; i < TU_LEN(generic); i++) {
+        generic[i] = named[3];
+        snprintf(no[i], sizeof(no[i]), "G%02zu", i + 1);
+        generic[i].teacher_no = no[i];
+        generic[i].name = "普通";
+        generic[i].since_year = i == 0 ? 2001 : 2011 + (int)((i + 1) % 5);
     }
-    for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
-        cr_assert_eq(zx_registry_put_role(reg, &roles[i], &put), ZX_OK);
-    zx_registry_close(reg);
-    cr_assert_eq(zx_db_commit(db), ZX_OK);
+    tu_registry_fill(db, &(tu_city){ .schools = TU_LIST(schools),
+                                     .teachers = TU_LIST(named) });
+    tu_registry_fill(db, &(tu_city){ .teachers = TU_LIST(generic),
+                                     .roles = TU_LIST(roles) });
 }
 
 static void setup(void)
 {
-    zx_diag *d = zx_diag_new();
-
     db = tu_db(tu_tmpdir());
-    cr_assert_eq(zx_plan_load_text(plan_text, strlen(plan_text), "p.yaml",
-                                   &plan, d), ZX_OK, "%s", tu_diag_text(d, 1));
-    zx_diag_free(d);
+    plan = tu_plan(plan_text);
     fill();
 }
 

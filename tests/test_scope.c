@@ -30,23 +30,15 @@ static zx_scope *scope_of(const char *name, const char *role,
 
 static void setup(void)
 {
-    zx_registry *reg;
-    zx_school_rec a = { "3206840001", "甲小学", "甲镇", "东洲集团", 211, 121,
-                        1, 21, 1, 0, 0, 0 };
-    zx_school_rec b = { "3206840002", "乙小学", "甲镇", NULL, 211, 220, 0,
-                        21, 0, 0, 0, 0 };
-    zx_school_rec c = { "3206840003", "丙小学", "乙镇", NULL, 211, 220, 0,
-                        21, 0, 0, 0, 0 };
-    int put;
+    static const zx_school_rec schools[] = {
+        { "3206840001", "甲小学", "甲镇", "东洲集团", 211, 121, 1, 21, 1, 0, 0,
+          0 },
+        { "3206840002", "乙小学", "甲镇", NULL, 211, 220, 0, 21, 0, 0, 0, 0 },
+        { "3206840003", "丙小学", "乙镇", NULL, 211, 220, 0, 21, 0, 0, 0, 0 },
+    };
 
     db = tu_db(tu_tmpdir());
-    cr_assert_eq(zx_db_begin(db), ZX_OK);
-    cr_assert_eq(zx_registry_open(db, "test", &reg), ZX_OK);
-    cr_assert_eq(zx_registry_put_school(reg, &a, &put), ZX_OK);
-    cr_assert_eq(zx_registry_put_school(reg, &b, &put), ZX_OK);
-    cr_assert_eq(zx_registry_put_school(reg, &c, &put), ZX_OK);
-    zx_registry_close(reg);
-    cr_assert_eq(zx_db_commit(db), ZX_OK);
+    tu_registry_fill(db, &(tu_city){ .schools = TU_LIST(schools) });
     cr_assert_eq(zx_db_exec(db, "INSERT INTO inspector_assignment VALUES"
                                 " ((SELECT id FROM org_unit WHERE code ="
                                 " '3206840003'), 'insp', '2020-09-01')"),

@@ -45,12 +45,7 @@
 #include "staffing.h"
 
 static const char plan_text[] =
-    "plan:\n"
-    "  id: test-staffing\n"
-    "  name: 测试计划\n"
-    "  baseline: 2019\n"
-    "  years: [2020, 2021, 2022]\n"
-    "  rural: [121, 122, 123, 210, 220]\n"
+    TU_PLAN_HEAD("test-staffing")
     "  settings:\n"
     "    overstaffed_ratio: 1.1\n"
     "    scarce_subjects: [24, 91]\n"
@@ -81,31 +76,10 @@ static int next_no;
 static void teachers(const char *school, int n, int stage, int subject,
                      int emp)
 {
-    zx_registry *reg;
-    zx_teacher_rec t;
-    char no[32];
-    int i, put;
+    const zx_teacher_rec t = { NULL, "教师", 2, "1990-01", school, stage,
+                               subject, 3, emp, 1, 2015, 0 };
 
-    cr_assert_eq(zx_db_begin(db), ZX_OK);
-    cr_assert_eq(zx_registry_open(db, "test", &reg), ZX_OK);
-    for (i = 0; i < n; i++) {
-        memset(&t, 0, sizeof(t));
-        snprintf(no, sizeof(no), "T%05d", ++next_no);
-        t.teacher_no = no;
-        t.name = "教师";
-        t.gender = 2;
-        t.birth = "1990-01";
-        t.school_code = school;
-        t.stage = stage;
-        t.subject = subject;
-        t.title = 3;
-        t.employment = emp;
-        t.post = 1;
-        t.since_year = 2015;
-        cr_assert_eq(zx_registry_put_teacher(reg, &t, &put), ZX_OK);
-    }
-    zx_registry_close(reg);
-    cr_assert_eq(zx_db_commit(db), ZX_OK);
+    tu_put_numbered(db, &t, n, "T", &next_no);
 }
 
 static void fill(void)
@@ -130,18 +104,9 @@ static void fill(void)
         { "3206840004", 2021, 900, 18, 0, 0 },
         { "3206840005", 2021, 300, 6, 0, 0 },
     };
-    zx_registry *reg;
-    size_t i;
-    int put;
 
-    cr_assert_eq(zx_db_begin(db), ZX_OK);
-    cr_assert_eq(zx_registry_open(db, "test", &reg), ZX_OK);
-    for (i = 0; i < sizeof(schools) / sizeof(schools[0]); i++)
-        cr_assert_eq(zx_registry_put_school(reg, &schools[i], &put), ZX_OK);
-    for (i = 0; i < sizeof(enrol) / sizeof(enrol[0]); i++)
-        cr_assert_eq(zx_registry_put_enrolment(reg, &enrol[i], &put), ZX_OK);
-    zx_registry_close(reg);
-    cr_assert_eq(zx_db_commit(db), ZX_OK);
+    tu_registry_fill(db, &(tu_city){ .schools = TU_LIST(schools),
+                                     .enrol = TU_LIST(enrol) });
     teachers("3206840001", 12, 1, 90, 1);
     teachers("3206840002", 6, 2, 13, 1);
     teachers("3206840002", 5, 2, 14, 1);
@@ -157,13 +122,9 @@ static void fill(void)
 
 static void setup(void)
 {
-    zx_diag *d = zx_diag_new();
-
     next_no = 0;
     db = tu_db(tu_tmpdir());
-    cr_assert_eq(zx_plan_load_text(plan_text, strlen(plan_text), "p.yaml",
-                                   &plan, d), ZX_OK, "%s", tu_diag_text(d, 1));
-    zx_diag_free(d);
+    plan = tu_plan(plan_text);
     fill();
 }
 

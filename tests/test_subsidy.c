@@ -21,12 +21,7 @@
 #include "subsidy.h"
 
 static const char plan_text[] =
-    "plan:\n"
-    "  id: test-subsidy\n"
-    "  name: 测试计划\n"
-    "  baseline: 2019\n"
-    "  years: [2020, 2021, 2022]\n"
-    "  rural: [121, 122, 123, 210, 220]\n"
+    TU_PLAN_HEAD("test-subsidy")
     "goals:\n"
     "  - id: teachers\n"
     "    clause: \"2.2\"\n"
@@ -71,19 +66,9 @@ static void fill(void)
         { "T7", "赵七", 2, "1983-07", "3206840004", 2, 24, 3, 1, 1, 2011, 0 },
         { "T8", "赵八", 2, "1999-07", "3206840003", 2, 24, 3, 1, 1, 2022, 0 },
     };
-    zx_registry *reg;
-    size_t i;
-    int put;
 
-    cr_assert_eq(zx_db_begin(db), ZX_OK);
-    cr_assert_eq(zx_registry_open(db, "test", &reg), ZX_OK);
-    for (i = 0; i < sizeof(schools) / sizeof(schools[0]); i++)
-        cr_assert_eq(zx_registry_put_school(reg, &schools[i], &put), ZX_OK);
-    for (i = 0; i < sizeof(teachers) / sizeof(teachers[0]); i++)
-        cr_assert_eq(zx_registry_put_teacher(reg, &teachers[i], &put),
-                     ZX_OK);
-    zx_registry_close(reg);
-    cr_assert_eq(zx_db_commit(db), ZX_OK);
+    tu_registry_fill(db, &(tu_city){ .schools = TU_LIST(schools),
+                                     .teachers = TU_LIST(teachers) });
 }
 
 static void set_amounts(void)
@@ -102,12 +87,8 @@ static void set_amounts(void)
 
 static void setup(void)
 {
-    zx_diag *d = zx_diag_new();
-
     db = tu_db(tu_tmpdir());
-    cr_assert_eq(zx_plan_load_text(plan_text, strlen(plan_text), "p.yaml",
-                                   &plan, d), ZX_OK, "%s", tu_diag_text(d, 1));
-    zx_diag_free(d);
+    plan = tu_plan(plan_text);
     fill();
 }
 

@@ -49,19 +49,10 @@ static void fill(void)
         { "3206840003", 2019, 1 }, { "3206840001", 2020, 5 },
         { "3206840002", 2020, 4 }, { "3206840003", 2020, 0 },
     };
-    zx_registry *reg;
     size_t i;
-    int put;
 
-    cr_assert_eq(zx_db_begin(db), ZX_OK);
-    cr_assert_eq(zx_registry_open(db, "test", &reg), ZX_OK);
-    for (i = 0; i < sizeof(schools) / sizeof(schools[0]); i++)
-        cr_assert_eq(zx_registry_put_school(reg, &schools[i], &put), ZX_OK);
-    for (i = 0; i < sizeof(teachers) / sizeof(teachers[0]); i++)
-        cr_assert_eq(zx_registry_put_teacher(reg, &teachers[i], &put),
-                     ZX_OK);
-    zx_registry_close(reg);
-    cr_assert_eq(zx_db_commit(db), ZX_OK);
+    tu_registry_fill(db, &(tu_city){ .schools = TU_LIST(schools),
+                                     .teachers = TU_LIST(teachers) });
     for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
         cr_assert_eq(zx_substitutes_set(db, counts[i].code, counts[i].year,
                                         counts[i].count, "test"), ZX_OK);

@@ -23,16 +23,10 @@
 #include <zip.h>
 
 #include "audit.h"
-#include "planstore.h"
 #include "tasks.h"
 
 static const char plan_text[] =
-    "plan:\n"
-    "  id: test-plan\n"
-    "  name: 测试计划\n"
-    "  baseline: 2019\n"
-    "  years: [2020, 2021, 2022]\n"
-    "  rural: [121, 122, 123, 210, 220]\n"
+    TU_PLAN_HEAD("test-plan")
     "goals:\n"
     "  - id: conditions\n"
     "    clause: \"2.1\"\n"
@@ -89,19 +83,14 @@ static void setup(void)
     dir = tu_tmpdir();
     db = tu_db(dir);
     cr_assert_not_null(diag = zx_diag_new());
-    cr_assert_eq(zx_db_begin(db), ZX_OK);
-    cr_assert_eq(zx_registry_open(db, "test", &reg), ZX_OK);
+    reg = tu_registry_begin(db);
     school(reg, "3206840001", "甲小学", "甲镇", 211);
     school(reg, "3206840002", "甲幼儿园", "甲镇", 111);
     school(reg, "3206840003", "乙中学", "乙镇", 311);
     school(reg, "3206840004", "乙幼儿班", "乙镇", 119);
     school(reg, "3206840005", "乙特教学校", "乙镇", 514);
-    zx_registry_close(reg);
-    cr_assert_eq(zx_db_commit(db), ZX_OK);
-    cr_assert_eq(zx_planstore_put(db, plan_text, strlen(plan_text),
-                                  "test.yaml", "test", diag), ZX_OK, "%s",
-                 zx_diag_count(diag) ? zx_diag_get(diag, 0)->msg : "");
-    cr_assert_eq(zx_planstore_get(db, &plan, diag), ZX_OK);
+    tu_registry_end(db, reg);
+    plan = tu_plan_stored(db, plan_text);
 }
 
 static void teardown(void)
@@ -185,11 +174,9 @@ Test(tasks, expansion)
     expect_units(&t, mixed, 6);
 
     /* the registry as it is now: a new town answers at once */
-    cr_assert_eq(zx_db_begin(db), ZX_OK);
-    cr_assert_eq(zx_registry_open(db, "test", &reg), ZX_OK);
+    reg = tu_registry_begin(db);
     school(reg, "3206840006", "丙小学", "丙镇", 211);
-    zx_registry_close(reg);
-    cr_assert_eq(zx_db_commit(db), ZX_OK);
+    tu_registry_end(db, reg);
     {
         static const char *const now[] = { "市教育体育局", "甲镇", "乙镇",
                                            "丙镇" };

@@ -36,12 +36,7 @@
 #include "training.h"
 
 static const char plan_head[] =
-    "plan:\n"
-    "  id: test-training\n"
-    "  name: 测试计划\n"
-    "  baseline: 2019\n"
-    "  years: [2020, 2021, 2022]\n"
-    "  rural: [121, 122, 123, 210, 220]\n"
+    TU_PLAN_HEAD("test-training")
     "  settings:\n"
     "    training_hours: 180\n";
 
@@ -77,14 +72,9 @@ static zx_training_import_result res;
 static zx_plan *make_plan(const char *settings)
 {
     char text[4096];
-    zx_plan *p = NULL;
-    zx_diag *d = zx_diag_new();
 
     snprintf(text, sizeof(text), "%s%s%s", plan_head, settings, plan_tail);
-    cr_assert_eq(zx_plan_load_text(text, strlen(text), "plan.yaml", &p, d),
-                 ZX_OK, "%s", tu_diag_text(d, 1));
-    zx_diag_free(d);
-    return p;
+    return tu_plan(text);
 }
 
 static void fill(void)
@@ -109,19 +99,9 @@ static void fill(void)
         { "T06", "王六", 1, "1988-08", "3206840003", 2, 13, 3, 1, 1, 2016, 0 },
         { "T07", "赵七", 2, "1983-07", "3206840004", 2, 24, 3, 1, 1, 2011, 0 },
     };
-    zx_registry *reg;
-    size_t i;
-    int put;
 
-    cr_assert_eq(zx_db_begin(db), ZX_OK);
-    cr_assert_eq(zx_registry_open(db, "test", &reg), ZX_OK);
-    for (i = 0; i < sizeof(schools) / sizeof(schools[0]); i++)
-        cr_assert_eq(zx_registry_put_school(reg, &schools[i], &put), ZX_OK);
-    for (i = 0; i < sizeof(teachers) / sizeof(teachers[0]); i++)
-        cr_assert_eq(zx_registry_put_teacher(reg, &teachers[i], &put),
-                     ZX_OK);
-    zx_registry_close(reg);
-    cr_assert_eq(zx_db_commit(db), ZX_OK);
+    tu_registry_fill(db, &(tu_city){ .schools = TU_LIST(schools),
+                                     .teachers = TU_LIST(teachers) });
 }
 
 static void setup(void)

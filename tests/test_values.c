@@ -23,12 +23,7 @@
 #include "xlsx.h"
 
 static const char plan_text[] =
-    "plan:\n"
-    "  id: test-values\n"
-    "  name: 测试计划\n"
-    "  baseline: 2019\n"
-    "  years: [2020, 2021, 2022]\n"
-    "  rural: [121, 122, 123, 210, 220]\n"
+    TU_PLAN_HEAD("test-values")
     "goals:\n"
     "  - id: conditions\n"
     "    clause: \"2.1\"\n"
@@ -107,19 +102,9 @@ static void fill(void)
         { "T02", "李四", 2, "1990-11", "3206840002", 2, 13, 4, 1, 1, 2018,
           0 },
     };
-    zx_registry *reg;
-    size_t i;
-    int put;
 
-    cr_assert_eq(zx_db_begin(db), ZX_OK);
-    cr_assert_eq(zx_registry_open(db, "test", &reg), ZX_OK);
-    for (i = 0; i < sizeof(schools) / sizeof(schools[0]); i++)
-        cr_assert_eq(zx_registry_put_school(reg, &schools[i], &put), ZX_OK);
-    for (i = 0; i < sizeof(teachers) / sizeof(teachers[0]); i++)
-        cr_assert_eq(zx_registry_put_teacher(reg, &teachers[i], &put),
-                     ZX_OK);
-    zx_registry_close(reg);
-    cr_assert_eq(zx_db_commit(db), ZX_OK);
+    tu_registry_fill(db, &(tu_city){ .schools = TU_LIST(schools),
+                                     .teachers = TU_LIST(teachers) });
 }
 
 static void setup(void)
@@ -127,8 +112,7 @@ static void setup(void)
     dir = tu_tmpdir();
     db = tu_db(dir);
     diag = zx_diag_new();
-    cr_assert_eq(zx_plan_load_text(plan_text, strlen(plan_text), "plan.yaml",
-                                   &plan, diag), ZX_OK);
+    plan = tu_plan(plan_text);
     fill();
 }
 

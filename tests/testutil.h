@@ -1,6 +1,7 @@
 /*
  * testutil.h - helpers shared by the unit tests: a scratch directory per
- * test, a fresh database in it, writing small files, running the binary.
+ * test, a fresh database in it, a hand-built city and a plan in it,
+ * writing small files, running the binary.
  */
 #ifndef ZX_TESTUTIL_H
 #define ZX_TESTUTIL_H
@@ -20,6 +21,8 @@
 #include "table.h"
 #include "xlsx.h"
 #include "lsan.h"
+#include "plan.h"
+#include "planstore.h"
 #include "registry.h"
 #include "zx.h"
 
@@ -178,6 +181,122 @@ static inline char *tu_zip_member(const char *path, const char *name)
 
     cr_assert_not_null(buf, "%s has no %s", path, name);
     return buf;
+}
+
+/* ---- hand-built cities and plans ------------------------------------ */
+
+#define TU_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The records of a hand-built city, each list an array and its length
+ * (TU_LIST of an array); any list may be left empty. */
+typedef struct tu_city {
+    struct { const zx_school_rec *r; size_t n; } schools;
+    struct { const zx_enrol_rec *r; size_t n; } enrol;
+    struct { const zx_teacher_rec *r; size_t n; } teachers;
+    struct { const zx_role_rec *r; size_t n; } roles;
+} tu_city;
+
+#define TU_LIST(a) { (a), TU_LEN(a) }
+
+/* A registry writer in a transaction of its own, for records put one by
+ * one; tu_registry_end closes it and commits. */
+static inline zx_registry *tu_registry_begin(zx_db *db)
+{
+    zx_registry *reg = NULL;
+
+    cr_assert_eq(zx_db_begin(db), ZX_OK);
+    cr_assert_eq(zx_registry_open(db, "test", &reg), ZX_OK);
+    return reg;
+}
+
+static inline void tu_registry_end(zx_db *db, zx_registry *reg)
+{
+    zx_registry_close(reg);
+    cr_assert_eq(zx_db_commit(db), ZX_OK);
+}
+
+/* Puts c through the registry in one transaction, schools first so that
+ * the enrolment, teachers and roles find what they refer to.  Each list
+ * goes in its order, on which the ids (and some tests' orders) depend. */
+static inline void tu_registry_fill(zx_db *db, const tu_city *c)
+{
+    zx_registry *reg = tu_registry_begin(db);
+    size_t i;
+    int put;
+
+    for (i = 0; i < c->schools.n; i++)
+        cr_assert_eq(zx_registry_put_school(reg, &c->schools.r[i], &put),
+                     ZX_OK, "school %s", c->schools.r[i].code);
+    for (i = 0; i < c->enrol.n; i++)
+        cr_assert_eq(zx_registry_put_enrolment(reg, &c->enrol.r[i], &put),
+                     ZX_OK, "enrolment %s %d", c->enrol.r[i].school_code,
+                     c->enrol.r[i].year);
+    for (i = 0; i < c->teachers.n; i++)
+        cr_assert_eq(zx_registry_put_teacher(reg, &c->teachers.r[i], &put),
+                     ZX_OK, "teacher %s", c->teachers.r[i].teacher_no);
+    for (i = 0; i < c->roles.n; i++)
+        cr_assert_eq(zx_registry_put_role(reg, &c->roles.r[i], &put), ZX_OK,
+                     "role %s %s", c->roles.r[i].teacher_no,
+                     c->roles.r[i].title);
+    tu_registry_end(db, reg);
+}
+
+/* n teachers like *like but numbered PREFIX00001, PREFIX00002, ... on
+ * from the test's counter *seq, in one transaction: staff that only
+ * count. */
+static inline void tu_put_numbered(zx_db *db, const zx_teacher_rec *like,
+                                   int n, const char *prefix, int *seq)
+{
+    zx_registry *reg = tu_registry_begin(db);
+    zx_teacher_rec t = *like;
+    char no[32];
+    int put;
+
+    while (n-- > 0) {
+        snprintf(no, sizeof(no), "%s%05d", prefix, ++*seq);
+        t.teacher_no = no;
+        cr_assert_eq(zx_registry_put_teacher(reg, &t, &put), ZX_OK,
+                     "teacher %s", no);
+    }
+    tu_registry_end(db, reg);
+}
+
+/* The opening of a test plan with id (a string literal): baseline 2019,
+ * years 2020..2022 and the usual rural codes; the test's settings,
+ * goals and indicators follow it. */
+#define TU_PLAN_HEAD(id)                                                  \
+    "plan:\n"                                                             \
+    "  id: " id "\n"                                                      \
+    "  name: 测试计划\n"                                              \
+    "  baseline: 2019\n"                                                  \
+    "  years: [2020, 2021, 2022]\n"                                       \
+    "  rural: [121, 122, 123, 210, 220]\n"
+
+/* The plan in text, which must load; free it with zx_plan_free. */
+static inline zx_plan *tu_plan(const char *text)
+{
+    zx_plan *plan = NULL;
+    zx_diag *d = zx_diag_new();
+
+    cr_assert_eq(zx_plan_load_text(text, strlen(text), "plan.yaml", &plan, d),
+                 ZX_OK, "%s", tu_diag_text(d, 1));
+    zx_diag_free(d);
+    return plan;
+}
+
+/* The same stored as the database's plan in force and read back from
+ * it, for code (and the command line) that takes the plan from there. */
+static inline zx_plan *tu_plan_stored(zx_db *db, const char *text)
+{
+    zx_plan *plan = NULL;
+    zx_diag *d = zx_diag_new();
+
+    cr_assert_eq(zx_planstore_put(db, text, strlen(text), "plan.yaml", "test",
+                                  d), ZX_OK, "%s", tu_diag_text(d, 1));
+    cr_assert_eq(zx_planstore_get(db, &plan, d), ZX_OK, "%s",
+                 tu_diag_text(d, 1));
+    zx_diag_free(d);
+    return plan;
 }
 
 /* Runs a shell command; returns its exit status (or -1). */
