@@ -219,19 +219,13 @@ static int load_units(struct gen *g, enum zx_level level, int year,
         sqlite3_bind_text(st, 2, level == ZX_LEVEL_TOWN ? "town" : "group",
                           -1, SQLITE_STATIC);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        struct unit *u;
-        if (*n == cap) {
-            int c2 = cap ? cap * 2 : 1024;
-            struct unit *w = realloc(v, (size_t)c2 * sizeof(*w));
-            if (!w) {
-                free(v);
-                sqlite3_finalize(st);
-                return ZX_ENOMEM;
-            }
-            v = w;
-            cap = c2;
+        struct unit *u = zx_push((void **)&v, n, &cap, sizeof(*u));
+
+        if (!u) {
+            free(v);
+            sqlite3_finalize(st);
+            return ZX_ENOMEM;
         }
-        u = &v[(*n)++];
         u->id = sqlite3_column_int64(st, 0);
         u->rural = sqlite3_column_int(st, 1);
         u->size = sqlite3_column_double(st, 2);

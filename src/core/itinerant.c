@@ -273,6 +273,7 @@ static int round_once(zx_itinerant *it, const zx_itinerant_limits *lim,
         for (j = 0; j < it->nneeds; j++) {
             double t;
             long long room = -1;
+            arc *x;
 
             if (nnode[j] < 0 ||
                 (t = travel(&it->teachers[i], &it->needs[j], lim)) < 0)
@@ -286,23 +287,15 @@ static int round_once(zx_itinerant *it, const zx_itinerant_limits *lim,
                 room = (long long)free_days * lim->load_day;
             if (room <= 0)
                 continue;
-            if (narcs == cap) {
-                int ncap = cap ? cap * 2 : 64;
-                arc *p = realloc(arcs, (size_t)ncap * sizeof(*p));
-
-                if (!p)
-                    goto done;
-                arcs = p;
-                cap = ncap;
-            }
-            arcs[narcs].teacher = i;
-            arcs[narcs].need = j;
+            if (!(x = zx_push((void **)&arcs, &narcs, &cap, sizeof(*x))))
+                goto done;
+            x->teacher = i;
+            x->need = j;
             /* tenths of a minute per lesson: integral costs */
             if ((rc = zx_mcflow_add_arc(g, tnode[i], nnode[j], room,
-                                        llround(t * 10), &arcs[narcs].id)))
+                                        llround(t * 10), &x->id)))
                 goto done;
             rc = ZX_ENOMEM;
-            narcs++;
         }
     }
     if ((rc = zx_mcflow_solve_max(g, &flow, NULL)))

@@ -28,26 +28,6 @@ static const char *col(sqlite3_stmt *st, int i)
     return t ? (const char *)t : "";
 }
 
-/* Grows *arr (of *n items of size sz, capacity *cap) by one zeroed item;
- * NULL when memory is short. */
-static void *grow(void **arr, int *n, int *cap, size_t sz)
-{
-    char *p;
-
-    if (*n == *cap) {
-        int ncap = *cap ? *cap * 2 : 32;
-
-        if (!(p = realloc(*arr, (size_t)ncap * sz)))
-            return NULL;
-        *arr = p;
-        *cap = ncap;
-    }
-    p = (char *)*arr + (size_t)*n * sz;
-    memset(p, 0, sz);
-    (*n)++;
-    return p;
-}
-
 int zx_itinerant_load(zx_db *db, int year, zx_itinerant **out)
 {
     zx_itinerant *it = calloc(1, sizeof(*it));
@@ -69,8 +49,8 @@ int zx_itinerant_load(zx_db *db, int year, zx_itinerant **out)
         goto fail;
     sqlite3_bind_int(st, 1, year);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        zx_itinerant_teacher *t = grow((void **)&it->teachers, &it->nteachers,
-                                       &cap, sizeof(*t));
+        zx_itinerant_teacher *t = zx_push((void **)&it->teachers,
+                                          &it->nteachers, &cap, sizeof(*t));
 
         rc = ZX_ENOMEM;
         if (!t)
@@ -106,8 +86,8 @@ int zx_itinerant_load(zx_db *db, int year, zx_itinerant **out)
         goto fail;
     sqlite3_bind_int(st, 1, year);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        zx_itinerant_need *n = grow((void **)&it->needs, &it->nneeds, &cap,
-                                    sizeof(*n));
+        zx_itinerant_need *n = zx_push((void **)&it->needs, &it->nneeds, &cap,
+                                       sizeof(*n));
 
         rc = ZX_ENOMEM;
         if (!n)

@@ -53,16 +53,8 @@ static int collect(void *ctx, const zx_itinerant_slot_row *given)
 
     if (rs->keep && !rs->keep(rs->kctx, r))
         return 0;
-    if (rs->n == rs->cap) {
-        int ncap = rs->cap ? rs->cap * 2 : 64;
-        row *p = realloc(rs->v, (size_t)ncap * sizeof(*p));
-
-        if (!p)
-            return ZX_ENOMEM;
-        rs->v = p;
-        rs->cap = ncap;
-    }
-    x = &rs->v[rs->n++];
+    if (!(x = zx_push((void **)&rs->v, &rs->n, &rs->cap, sizeof(*x))))
+        return ZX_ENOMEM;
     x->day = r->day;
     x->subject = r->subject;
     x->hours = r->hours;

@@ -153,21 +153,13 @@ static int load_side(zx_db *db, struct prog *g, int mentor)
                       SQLITE_STATIC);
     sqlite3_bind_text(st, 2, mentor ? "mentor" : "mentee", -1, SQLITE_STATIC);
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        struct member *m;
+        struct member *m = zx_push((void **)&sd->v, &sd->n, &cap,
+                                   sizeof(*m));
 
-        if (sd->n == cap) {
-            int nc = cap ? cap * 2 : 32;
-            struct member *v = realloc(sd->v, (size_t)nc * sizeof(*v));
-
-            if (!v) {
-                rc = ZX_ENOMEM;
-                break;
-            }
-            sd->v = v;
-            cap = nc;
+        if (!m) {
+            rc = ZX_ENOMEM;
+            break;
         }
-        m = &sd->v[sd->n];
-        memset(m, 0, sizeof(*m));
         m->id = sqlite3_column_int64(st, 0);
         m->kind = sqlite3_column_int(st, 3) ? ZX_PAIRING_TEACHER :
                   sqlite3_column_int(st, 4) ? ZX_PAIRING_SCHOOL :
@@ -184,7 +176,6 @@ static int load_side(zx_db *db, struct prog *g, int mentor)
         m->key = dup_col(st, 1);
         m->name = dup_col(st, 2);
         m->school_name = dup_col(st, 6);
-        sd->n++;
         if (!m->key || !m->name || !m->school_name) {
             rc = ZX_ENOMEM;
             break;
@@ -240,22 +231,14 @@ static int load_pairs(zx_db *db, struct prog *g)
     sqlite3_bind_text(st, 1, zx_pairing_programme_id(g->p), -1,
                       SQLITE_STATIC);
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        struct pair *x;
+        struct pair *x = zx_push((void **)&g->pairs, &g->npairs, &cap,
+                                 sizeof(*x));
         struct member *a, *b;
 
-        if (g->npairs == cap) {
-            int nc = cap ? cap * 2 : 32;
-            struct pair *v = realloc(g->pairs, (size_t)nc * sizeof(*v));
-
-            if (!v) {
-                rc = ZX_ENOMEM;
-                break;
-            }
-            g->pairs = v;
-            cap = nc;
+        if (!x) {
+            rc = ZX_ENOMEM;
+            break;
         }
-        x = &g->pairs[g->npairs++];
-        memset(x, 0, sizeof(*x));
         x->id = sqlite3_column_int64(st, 0);
         x->mentor = sqlite3_column_int64(st, 1);
         x->mentee = sqlite3_column_int64(st, 2);
@@ -858,17 +841,13 @@ int zx_pairing_accept(zx_db *db, const char *programme, const long long *ids,
         sqlite3_bind_text(st, 1, zx_pairing_programme_id(p), -1,
                           SQLITE_STATIC);
         while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-            if (n == cap) {
-                long long *v;
+            long long *v = zx_push((void **)&all, &n, &cap, sizeof(*v));
 
-                cap = cap ? cap * 2 : 64;
-                if (!(v = realloc(all, (size_t)cap * sizeof(*v)))) {
-                    rc = ZX_ENOMEM;
-                    break;
-                }
-                all = v;
+            if (!v) {
+                rc = ZX_ENOMEM;
+                break;
             }
-            all[n++] = sqlite3_column_int64(st, 0);
+            *v = sqlite3_column_int64(st, 0);
         }
         sqlite3_reset(st);
         if (r != SQLITE_DONE)

@@ -357,15 +357,10 @@ static int load_kept(zx_db *db, int year, struct build *b)
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         struct kept *k;
 
-        if (b->nkept == cap) {
-            cap = cap ? cap * 2 : 16;
-            if (!(k = realloc(b->kept, (size_t)cap * sizeof(*k)))) {
-                sqlite3_reset(st);
-                return ZX_ENOMEM;
-            }
-            b->kept = k;
+        if (!(k = zx_push((void **)&b->kept, &b->nkept, &cap, sizeof(*k)))) {
+            sqlite3_reset(st);
+            return ZX_ENOMEM;
         }
-        k = &b->kept[b->nkept++];
         k->teacher = sqlite3_column_int64(st, 0);
         k->from = sqlite3_column_int64(st, 1);
         k->to = sqlite3_column_int64(st, 2);

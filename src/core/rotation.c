@@ -176,18 +176,9 @@ int zx_rotation_compute(zx_db *db, const zx_plan *plan, int year,
         if (rural && !(hq_strong != 0 && sqlite3_column_int(st, 12)))
             continue;
         rc = ZX_ENOMEM;
-        if (r->nteachers == cap) {
-            int ncap = cap ? cap * 2 : 256;
-            zx_rotation_teacher *p = realloc(r->teachers,
-                                             (size_t)ncap * sizeof(*p));
-            if (!p)
-                goto fail;
-            r->teachers = p;
-            cap = ncap;
-        }
-        t = &r->teachers[r->nteachers++];
-        memset(t, 0, sizeof(*t));
-        if ((sc = school_for(r, st, rural)) < 0 ||
+        if (!(t = zx_push((void **)&r->teachers, &r->nteachers, &cap,
+                          sizeof(*t))) ||
+            (sc = school_for(r, st, rural)) < 0 ||
             !(t->no = strdup(col(st, 1))) || !(t->name = strdup(col(st, 2))))
             goto fail;
         t->id = sqlite3_column_int64(st, 0);
@@ -370,16 +361,11 @@ static int load_dests(struct proposer *p, const zx_plan *plan, int year)
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         if (!is_rural(plan, sqlite3_column_int(st, 4)))
             continue;
-        if (p->ndests == cap) {
-            cap = cap ? cap * 2 : 64;
-            if (!(d = realloc(p->dests, (size_t)cap * sizeof(*d)))) {
-                sqlite3_reset(st);
-                return ZX_ENOMEM;
-            }
-            p->dests = d;
+        if (!(d = zx_push((void **)&p->dests, &p->ndests, &cap,
+                          sizeof(*d)))) {
+            sqlite3_reset(st);
+            return ZX_ENOMEM;
         }
-        d = &p->dests[p->ndests++];
-        memset(d, 0, sizeof(*d));
         d->id = sqlite3_column_int64(st, 0);
         d->stages = stages_of(sqlite3_column_int(st, 3));
         d->located = sqlite3_column_type(st, 5) != SQLITE_NULL &&
@@ -404,15 +390,11 @@ static int load_dests(struct proposer *p, const zx_plan *plan, int year)
     sqlite3_bind_int(st, 1, year);
     cap = 0;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (p->nshorts == cap) {
-            cap = cap ? cap * 2 : 64;
-            if (!(sr = realloc(p->shorts, (size_t)cap * sizeof(*sr)))) {
-                sqlite3_reset(st);
-                return ZX_ENOMEM;
-            }
-            p->shorts = sr;
+        if (!(sr = zx_push((void **)&p->shorts, &p->nshorts, &cap,
+                           sizeof(*sr)))) {
+            sqlite3_reset(st);
+            return ZX_ENOMEM;
         }
-        sr = &p->shorts[p->nshorts++];
         sr->school = sqlite3_column_int64(st, 0);
         sr->subject = sqlite3_column_int(st, 1);
         sr->lack = sqlite3_column_double(st, 2);
@@ -807,16 +789,12 @@ int zx_rotation_accept(zx_db *db, int year, const long long *ids, int n,
             goto fail;
         sqlite3_bind_int(st, 1, year);
         while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-            if (n == cap) {
-                cap = cap ? cap * 2 : 64;
-                if (!(p = realloc(all, (size_t)cap * sizeof(*p)))) {
-                    sqlite3_reset(st);
-                    rc = ZX_ENOMEM;
-                    goto fail;
-                }
-                all = p;
+            if (!(p = zx_push((void **)&all, &n, &cap, sizeof(*p)))) {
+                sqlite3_reset(st);
+                rc = ZX_ENOMEM;
+                goto fail;
             }
-            all[n++] = sqlite3_column_int64(st, 0);
+            *p = sqlite3_column_int64(st, 0);
         }
         sqlite3_reset(st);
         if (step != SQLITE_DONE)

@@ -299,20 +299,11 @@ int zx_staffing_compute(zx_db *db, const zx_plan *plan, int year,
         goto fail;
     sqlite3_bind_int(st, 1, year);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (f->nschools == cap) {
-            int ncap = cap ? cap * 2 : 64;
-            zx_staffing_school *p = realloc(f->schools,
-                                            (size_t)ncap * sizeof(*p));
-            if (!p) {
-                rc = ZX_ENOMEM;
-                goto fail;
-            }
-            f->schools = p;
-            cap = ncap;
+        if (!(sc = zx_push((void **)&f->schools, &f->nschools, &cap,
+                           sizeof(*sc)))) {
+            rc = ZX_ENOMEM;
+            goto fail;
         }
-        sc = &f->schools[f->nschools];
-        memset(sc, 0, sizeof(*sc));
-        f->nschools++;
         sc->id = sqlite3_column_int64(st, 0);
         sc->code = dup_col(st, 1);
         sc->name = dup_col(st, 2);

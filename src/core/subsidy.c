@@ -133,18 +133,9 @@ int zx_subsidy_compute(zx_db *db, const zx_plan *plan, int year,
         if (!is_rural(plan, ur))
             continue;
         rc = ZX_ENOMEM;
-        if (s->nteachers == cap) {
-            int ncap = cap ? cap * 2 : 256;
-            zx_subsidy_teacher *p = realloc(s->teachers,
-                                            (size_t)ncap * sizeof(*p));
-            if (!p)
-                goto fail;
-            s->teachers = p;
-            cap = ncap;
-        }
-        t = &s->teachers[s->nteachers++];
-        memset(t, 0, sizeof(*t));
-        if ((town = unit_for(&s->towns, &s->ntowns, col(st, 9),
+        if (!(t = zx_push((void **)&s->teachers, &s->nteachers, &cap,
+                          sizeof(*t))) ||
+            (town = unit_for(&s->towns, &s->ntowns, col(st, 9),
                              col(st, 10))) < 0 ||
             (school = unit_for(&s->schools, &s->nschools, col(st, 7),
                                col(st, 8))) < 0 ||
@@ -222,15 +213,10 @@ static int read_old(zx_db *db, int year, struct old_row **rows, int *n,
         return ZX_EDB;
     sqlite3_bind_int(st, 1, year);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 256;
-            if (!(r = realloc(*rows, (size_t)cap * sizeof(*r)))) {
-                sqlite3_reset(st);
-                return ZX_ENOMEM;
-            }
-            *rows = r;
+        if (!(r = zx_push((void **)rows, n, &cap, sizeof(*r)))) {
+            sqlite3_reset(st);
+            return ZX_ENOMEM;
         }
-        r = &(*rows)[(*n)++];
         r->id = sqlite3_column_int64(st, 0);
         r->eligible = sqlite3_column_int(st, 1);
         r->paid = sqlite3_column_int(st, 2);

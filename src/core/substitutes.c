@@ -157,18 +157,9 @@ int zx_substitutes_compute(zx_db *db, int year, const zx_rules *rules,
         if (keep && !keep(kctx, sqlite3_column_int64(st, 0)))
             continue;
         rc = ZX_ENOMEM;
-        if (s->nschools == cap) {
-            int ncap = cap ? cap * 2 : 128;
-            zx_subst_school *p = realloc(s->schools,
-                                         (size_t)ncap * sizeof(*p));
-            if (!p)
-                goto fail;
-            s->schools = p;
-            cap = ncap;
-        }
-        sc = &s->schools[s->nschools++];
-        memset(sc, 0, sizeof(*sc));
-        if ((town = town_for(s, col(st, 3), col(st, 4))) < 0 ||
+        if (!(sc = zx_push((void **)&s->schools, &s->nschools, &cap,
+                           sizeof(*sc))) ||
+            (town = town_for(s, col(st, 3), col(st, 4))) < 0 ||
             !(sc->code = strdup(col(st, 1))) ||
             !(sc->name = strdup(col(st, 2))))
             goto fail;

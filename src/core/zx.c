@@ -1,7 +1,11 @@
 /*
- * zx.c - shared definitions: the text of each error code.
+ * zx.c - shared definitions: the text of each error code, the growable
+ * array.
  */
 #include "zx.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 const char *zx_strerror(int err)
 {
@@ -17,4 +21,22 @@ const char *zx_strerror(int err)
     case ZX_EFORMAT:   return "文件格式无法识别";
     }
     return "未知错误";
+}
+
+void *zx_push(void **arr, int *n, int *cap, size_t sz)
+{
+    char *p;
+
+    if (*n == *cap) {
+        int ncap = *cap ? *cap * 2 : 32;
+
+        if (!(p = realloc(*arr, (size_t)ncap * sz)))
+            return NULL;
+        *arr = p;
+        *cap = ncap;
+    }
+    p = (char *)*arr + (size_t)*n * sz;
+    memset(p, 0, sz);
+    (*n)++;
+    return p;
 }
