@@ -66,6 +66,16 @@ int zx_audit_append_json(zx_db *db, const char *actor, const char *action,
     return rc;
 }
 
+int zx_audit_year(zx_db *db, const char *actor, const char *tbl, int year,
+                  const json_t *old, const json_t *new_)
+{
+    char key[16];
+
+    snprintf(key, sizeof(key), "%d", year);
+    return zx_audit_append_json(db, actor, old ? "update" : "insert", tbl,
+                                key, old, new_);
+}
+
 /* The chain alone cannot tell its newest entries were cut off: the id
  * and hash of the head are kept in meta too, in the same transaction. */
 static int set_head(zx_db *db, long long id, const unsigned char hash[32])

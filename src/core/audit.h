@@ -35,6 +35,14 @@ int zx_audit_append_json(zx_db *db, const char *actor, const char *action,
                          const char *tbl, const char *key,
                          const json_t *old, const json_t *new_);
 
+/* The entry of a mechanism's saved year whose rows replace the year's
+ * old ones (funding, staffing, ...): table tbl, the year as the key,
+ * action "insert" when old is NULL (no rows before) and "update"
+ * otherwise.  old and new_ are borrowed: they stay the caller's.
+ * Returns ZX_OK, ZX_ENOMEM or ZX_EDB. */
+int zx_audit_year(zx_db *db, const char *actor, const char *tbl, int year,
+                  const json_t *old, const json_t *new_);
+
 /* Checks the whole chain, and that it ends at the head recorded with the
  * last append (so cutting off the newest entries shows too).  Returns
  * ZX_OK when intact; otherwise ZX_EDATA with the id of the first entry

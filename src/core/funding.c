@@ -305,7 +305,6 @@ int zx_funding_save(zx_db *db, const zx_funding *f, const zx_rules *rules,
 {
     sqlite3_stmt *st;
     json_t *old = NULL, *new_ = NULL;
-    char key[16];
     int i, rc = ZX_EDB;
 
     if (zx_db_begin(db) != ZX_OK)
@@ -351,9 +350,7 @@ int zx_funding_save(zx_db *db, const zx_funding *f, const zx_rules *rules,
     if (!(new_ = json_pack("{s:i, s:f, s:o}", "schools", f->nschools,
                            "total", f->total, "rules", zx_rules_json(rules))))
         goto fail;
-    snprintf(key, sizeof(key), "%d", f->year);
-    if ((rc = zx_audit_append_json(db, actor, old ? "update" : "insert",
-                                   "funding", key, old, new_)))
+    if ((rc = zx_audit_year(db, actor, "funding", f->year, old, new_)))
         goto fail;
     if (zx_db_commit(db) != ZX_OK) {
         rc = ZX_EDB;

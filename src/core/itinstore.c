@@ -166,7 +166,6 @@ int zx_itinerant_save(zx_db *db, const zx_itinerant *it,
 {
     sqlite3_stmt *st;
     json_t *old = NULL, *new_ = NULL;
-    char key[16];
     int i, lessons = 0, rc = ZX_EDB;
 
     if (zx_db_begin(db) != ZX_OK)
@@ -252,9 +251,7 @@ int zx_itinerant_save(zx_db *db, const zx_itinerant *it,
                            it->lacking, "rules",
                            rules ? zx_rules_json(rules) : json_null())))
         goto fail;
-    snprintf(key, sizeof(key), "%d", it->year);
-    if ((rc = zx_audit_append_json(db, actor, old ? "update" : "insert",
-                                   "itinerant", key, old, new_)))
+    if ((rc = zx_audit_year(db, actor, "itinerant", it->year, old, new_)))
         goto fail;
     if (zx_db_commit(db) != ZX_OK) {
         rc = ZX_EDB;

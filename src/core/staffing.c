@@ -543,7 +543,6 @@ int zx_staffing_save(zx_db *db, const zx_plan *plan, const zx_staffing *s,
 {
     const zx_setting *scarce = zx_plan_setting(plan, "scarce_subjects");
     json_t *old = NULL, *new_ = NULL;
-    char key[16];
     double lacking = 0;
     int i, k, rc = ZX_EDB;
 
@@ -582,9 +581,7 @@ int zx_staffing_save(zx_db *db, const zx_plan *plan, const zx_staffing *s,
                            zx_rules_json(rules), "curriculum",
                            zx_rules_json(curriculum))))
         goto fail;
-    snprintf(key, sizeof(key), "%d", s->year);
-    if ((rc = zx_audit_append_json(db, actor, old ? "update" : "insert",
-                                   "staffing", key, old, new_)))
+    if ((rc = zx_audit_year(db, actor, "staffing", s->year, old, new_)))
         goto fail;
     if (zx_db_commit(db) != ZX_OK) {
         rc = ZX_EDB;

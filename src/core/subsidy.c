@@ -245,7 +245,6 @@ int zx_subsidy_save(zx_db *db, const zx_subsidy *s, const zx_rules *rules,
     struct old_row *old_rows = NULL, *o, probe;
     json_t *old = NULL, *new_ = NULL;
     long long paid_n = 0;
-    char key[16];
     int i, nold, paid, rc;
 
     if (zx_db_begin(db) != ZX_OK)
@@ -293,9 +292,7 @@ int zx_subsidy_save(zx_db *db, const zx_subsidy *s, const zx_rules *rules,
                            "paid", (json_int_t)paid_n, "total", s->total,
                            "rules", zx_rules_json(rules))))
         goto fail;
-    snprintf(key, sizeof(key), "%d", s->year);
-    if ((rc = zx_audit_append_json(db, actor, old ? "update" : "insert",
-                                   "subsidy", key, old, new_)))
+    if ((rc = zx_audit_year(db, actor, "subsidy", s->year, old, new_)))
         goto fail;
     if (zx_db_commit(db) != ZX_OK) {
         rc = ZX_EDB;
