@@ -135,41 +135,50 @@ static void complain(struct ingest *in, long row, int c, const char *fmt, ...)
     zx_diag_add(in->diag, in->name, row, c >= 0 ? in->pos[c] : -1, "%s", buf);
 }
 
-static int header(struct ingest *in, const zx_row *row)
+int zx_ingest_header(const zx_sheetdef *def, const zx_row *row, int *pos,
+                     const char *file, const char *unknown, zx_diag *diag)
 {
-    const zx_sheetdef *def = in->def;
+    char first[8];
     int i, c, bad = 0;
 
     for (c = 0; c < def->n; c++)
-        in->pos[c] = -1;
+        pos[c] = -1;
     for (i = 0; i < row->n; i++) {
         const char *h = row->cell[i];
         if (!*h)
             continue;
         c = zx_sheetdef_match(def, h);
         if (c < 0) {
-            zx_diag_add(in->diag, in->name, row->line, i,
-                        "未知的表头“%s”：%s表不认识这一列（请对照模板检查"
-                        "拼写，或删除这一列）", h, def->title);
+            zx_diag_add(diag, file, row->line, i, "未知的表头“%s”：%s", h,
+                        unknown);
             bad = 1;
-        } else if (in->pos[c] >= 0) {
-            char first[8];
-            zx_diag_colname(in->pos[c], first);
-            zx_diag_add(in->diag, in->name, row->line, i,
+        } else if (pos[c] >= 0) {
+            zx_diag_colname(pos[c], first);
+            zx_diag_add(diag, file, row->line, i,
                         "表头“%s”重复（与第 %s 列相同）", h, first);
             bad = 1;
         } else {
-            in->pos[c] = i;
+            pos[c] = i;
         }
     }
     for (c = 0; c < def->n; c++)
-        if (def->cols[c].required && in->pos[c] < 0) {
-            zx_diag_add(in->diag, in->name, row->line, -1,
-                        "缺少必需的表头“%s”", def->cols[c].header);
+        if (def->cols[c].required && pos[c] < 0) {
+            zx_diag_add(diag, file, row->line, -1, "缺少必需的表头“%s”",
+                        def->cols[c].header);
             bad = 1;
         }
-    in->header_done = 1;
     return bad ? ZX_INGEST_STOP_HEADER : 0;
+}
+
+static int header(struct ingest *in, const zx_row *row)
+{
+    char unknown[256];
+
+    snprintf(unknown, sizeof(unknown), "%s表不认识这一列（请对照模板检查"
+             "拼写，或删除这一列）", in->def->title);
+    in->header_done = 1;
+    return zx_ingest_header(in->def, row, in->pos, in->name, unknown,
+                            in->diag);
 }
 
 /* Year and month from the ways people write a month or a date (1985-03,

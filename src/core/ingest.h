@@ -50,6 +50,14 @@ int zx_ingest_check(const zx_coldef *col, const char *raw, int kind,
                     int now_ym, char *buf, zx_cell *v, char *err,
                     size_t errcap);
 
+/* Maps the header row of a sheet of def onto pos (def->n entries: the
+ * file column of each sheetdef column, or -1), reporting in diag under
+ * file every unknown header ("未知的表头“X”：" then unknown), every
+ * header given twice, and every required column missing.  Returns 0, or
+ * ZX_INGEST_STOP_HEADER when anything was reported. */
+int zx_ingest_header(const zx_sheetdef *def, const zx_row *row, int *pos,
+                     const char *file, const char *unknown, zx_diag *diag);
+
 typedef struct zx_ingest_result {
     long rows;        /* data rows read (header and blank rows excluded) */
     long inserted, updated, unchanged;

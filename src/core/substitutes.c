@@ -473,37 +473,10 @@ struct imp {
 static int header(void *ctx, const zx_row *row)
 {
     struct imp *in = ctx;
-    char first[8];
-    int i, f, bad = 0;
 
-    for (f = 0; f < NF; f++)
-        in->pos[f] = -1;
-    for (i = 0; i < row->n; i++) {
-        const char *h = row->cell[i];
-
-        if (!*h)
-            continue;
-        if ((f = zx_sheetdef_match(&sheet, h)) < 0) {
-            zx_diag_add(in->diag, in->name, row->line, i,
-                        "未知的表头“%s”：代课教师人数表应为 学校标识码、年度、"
-                        "代课教师数", h);
-            bad = 1;
-        } else if (in->pos[f] >= 0) {
-            zx_diag_colname(in->pos[f], first);
-            zx_diag_add(in->diag, in->name, row->line, i,
-                        "表头“%s”重复（与第 %s 列相同）", h, first);
-            bad = 1;
-        } else {
-            in->pos[f] = i;
-        }
-    }
-    for (f = 0; f < NF; f++)
-        if (in->pos[f] < 0) {
-            zx_diag_add(in->diag, in->name, row->line, -1,
-                        "缺少必需的表头“%s”", sheet_cols[f].header);
-            bad = 1;
-        }
-    return bad ? ZX_INGEST_STOP_HEADER : 0;
+    return zx_ingest_header(&sheet, row, in->pos, in->name,
+                            "代课教师人数表应为 学校标识码、年度、代课教师数",
+                            in->diag);
 }
 
 /* Checks cell f of row into in->v[f]: 0, -1 (reported) or

@@ -434,42 +434,17 @@ struct imp {
 static int header(void *ctx, const zx_row *row)
 {
     struct imp *in = ctx;
-    char first[8];
-    int i, f, bad = 0;
+    int bad = zx_ingest_header(&sheet, row, in->pos, in->name,
+                               "培训记录表不认识这一列（应为 教师编号、"
+                               "课程编号、课程名称、学时、完成日期、专项培训）",
+                               in->diag);
 
-    for (f = 0; f < NF; f++)
-        in->pos[f] = -1;
-    for (i = 0; i < row->n; i++) {
-        const char *h = row->cell[i];
-        if (!*h)
-            continue;
-        f = zx_sheetdef_match(&sheet, h);
-        if (f < 0) {
-            zx_diag_add(in->diag, in->name, row->line, i,
-                        "未知的表头“%s”：培训记录表不认识这一列（应为 教师编号、"
-                        "课程编号、课程名称、学时、完成日期、专项培训）", h);
-            bad = 1;
-        } else if (in->pos[f] >= 0) {
-            zx_diag_colname(in->pos[f], first);
-            zx_diag_add(in->diag, in->name, row->line, i,
-                        "表头“%s”重复（与第 %s 列相同）", h, first);
-            bad = 1;
-        } else {
-            in->pos[f] = i;
-        }
-    }
-    for (f = 0; f < NF; f++)
-        if (sheet_cols[f].required && in->pos[f] < 0) {
-            zx_diag_add(in->diag, in->name, row->line, -1,
-                        "缺少必需的表头“%s”", sheet_cols[f].header);
-            bad = 1;
-        }
     if (in->pos[F_CODE] < 0 && in->pos[F_NAME] < 0) {
         zx_diag_add(in->diag, in->name, row->line, -1,
                     "缺少表头“课程编号”或“课程名称”：至少要有其中一列");
-        bad = 1;
+        bad = ZX_INGEST_STOP_HEADER;
     }
-    return bad ? ZX_INGEST_STOP_HEADER : 0;
+    return bad;
 }
 
 /* Whether a cell holds nothing but spaces, as typed with an IME too
